@@ -1,0 +1,109 @@
+/*
+ * libfrb - a thread-safe response builder for CGI and FastCGI applications.
+ *
+ * Many threads may set, add and remove the headers of one response at the
+ * same time; exactly one flush sends the "Status:" line and every header,
+ * then the body follows.  This header needs nothing but the C library; the
+ * libfcgi binding lives in <frb_fcgi.h>.
+ *
+ * The thread-safety contract, the limits and the error codes are described
+ * in frb(3) and frb_threads(7).
+ */
+#ifndef FRB_H
+#define FRB_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FRB_VERSION_MAJOR 0
+#define FRB_VERSION_MINOR 1
+#define FRB_VERSION_PATCH 0
+#define FRB_VERSION_STRING "0.1.0"
+/* 0xMMmmpp, so that releases compare with < and >. */
+#define FRB_VERSION_HEX                                                        \
+  ((FRB_VERSION_MAJOR << 16) | (FRB_VERSION_MINOR << 8) | FRB_VERSION_PATCH)
+
+#if defined(FRB_BUILDING) && defined(__GNUC__)
+#define FRB_EXTERN __attribute__((visibility("default")))
+#else
+#define FRB_EXTERN
+#endif
+
+#if defined(__GNUC__)
+#define FRB_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define FRB_PRINTF(fmt, args)
+#endif
+
+/* Head limit default: nginx reads the head into fastcgi_buffer_size (4096
+ * bytes by default), which also holds the 8-byte FastCGI record header.  A
+ * head of 4088 bytes fills it exactly and nginx 1.22 then drops the body;
+ * one byte more is a 502.  4087 is the largest head that is always safe. */
+#define FRB_DEFAULT_HEAD_BYTES 4087
+#define FRB_DEFAULT_BODY_BUFFER 65536
+/* RFC 3875 6.3.1: a body needs a Content-Type and the server must not guess.
+ * text/plain, not text/html: an unlabelled body is never rendered as markup. */
+#define FRB_DEFAULT_CONTENT_TYPE "text/plain; charset=utf-8"
+
+typedef struct frb_response frb_response; /* opaque */
+
+/* A sink: write all len bytes, return 0, or -1 on failure. */
+typedef int (*frb_write_fn)(void *ctx, const void *buf, size_t len);
+
+/* Append-only: values are never renumbered. */
+enum frb_error {
+  FRB_OK = 0,
+  FRB_EINVAL = -1,   /* bad argument: NULL, invalid name, value or code */
+  FRB_ENOMEM = -2,   /* out of memory; the response is unchanged */
+  FRB_ESENT = -3,    /* the head (or the whole response) was already sent */
+  FRB_ETOOBIG = -4,  /* the head or body buffer would exceed its limit */
+  FRB_EIO = -5,      /* the sink failed; every later output fails too */
+  FRB_ENOTFOUND = -6, /* no such header */
+  FRB_ERANGE = -7    /* the caller's buffer is too small */
+};
+
+enum frb_limit {
+  FRB_LIMIT_HEAD_BYTES, /* serialized head, final CRLF included */
+  FRB_LIMIT_BODY_BUFFER /* body bytes held back until the head is sent */
+};
+
+FRB_EXTERN frb_response *frb_new(frb_write_fn write, void *ctx);
+FRB_EXTERN frb_response *frb_new_fd(int fd);
+FRB_EXTERN int frb_reset(frb_response *r, frb_write_fn write, void *ctx);
+FRB_EXTERN void frb_free(frb_response *r);
+
+FRB_EXTERN int frb_set_status(frb_response *r, int code);
+FRB_EXTERN int frb_set_status_reason(frb_response *r, int code,
+                                     const char *reason);
+FRB_EXTERN int frb_get_status(frb_response *r);
+
+FRB_EXTERN int frb_header_set(frb_response *r, const char *name,
+                              const char *value);
+FRB_EXTERN int frb_header_add(frb_response *r, const char *name,
+                              const char *value);
+FRB_EXTERN int frb_header_setf(frb_response *r, const char *name,
+                               const char *fmt, ...) FRB_PRINTF(3, 4);
+FRB_EXTERN int frb_header_del(frb_response *r, const char *name);
+FRB_EXTERN int frb_header_get(frb_response *r, const char *name, char *buf,
+                              size_t size);
+
+FRB_EXTERN int frb_set_limit(frb_response *r, enum frb_limit which,
+                             size_t value);
+
+FRB_EXTERN int frb_flush_headers(frb_response *r);
+FRB_EXTERN int frb_write(frb_response *r, const void *buf, size_t len);
+FRB_EXTERN int frb_finish(frb_response *r);
+FRB_EXTERN int frb_headers_sent(frb_response *r);
+
+FRB_EXTERN const char *frb_strerror(int err);
+FRB_EXTERN unsigned frb_version(void);
+FRB_EXTERN const char *frb_version_string(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FRB_H */

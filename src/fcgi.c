@@ -1,0 +1,31 @@
+/* The libfcgi binding.  Output goes through FCGX_PutStr only: libfcgi's
+ * FCGX_FPrintF has its own format parser that mishandles %zu and, in 2.4.3,
+ * %l conversions. */
+#include <limits.h>
+
+#include "internal.h"
+#include "frb_fcgi.h"
+
+static int fcgx_sink(void *ctx, const void *buf, size_t len) {
+  FCGX_Stream *out = ctx;
+  const char *p = buf;
+
+  while (len > 0) {
+    int chunk = len > INT_MAX ? INT_MAX : (int)len;
+    if (FCGX_PutStr(p, chunk, out) != chunk)
+      return -1;
+    p += chunk;
+    len -= (size_t)chunk;
+  }
+  /* PutStr only buffers; a vanished peer shows up as the stream's error
+   * once a record is flushed. */
+  return FCGX_GetError(out) ? -1 : 0;
+}
+
+FRB_EXTERN frb_response *frb_new_fcgx(FCGX_Stream *out) {
+  return out ? frb_new(fcgx_sink, out) : NULL;
+}
+
+FRB_EXTERN int frb_reset_fcgx(frb_response *r, FCGX_Stream *out) {
+  return out ? frb_reset(r, fcgx_sink, out) : FRB_EINVAL;
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Runs every libfrb test: the unit suite as built plainly, under
+# ThreadSanitizer and under AddressSanitizer+UBSan, then the end-to-end,
+# hardening and benchmark-build stages.  Installs what is missing first.
+#
+#   bash tests/run-all.sh            everything
+#   FRB_STAGES="unit tsan" bash tests/run-all.sh   only some stages
+#
+# Builds go to build/<stage> below the source tree; the tree itself is never
+# configured in place.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+stages=${FRB_STAGES:-unit tsan asan e2e hardening bench}
+jobs=$(nproc 2>/dev/null || echo 2)
+summary=()
+
+say() { printf '\n=== %s\n' "$*"; }
+
+bash tests/deps.sh
+if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Makefile.in ]; then
+  say "bootstrap"
+  autoreconf -fi
+fi
+
+# configure_build DIR [configure args...]: a fresh out-of-tree build.
+configure_build() {
+  local dir=$1
+  shift
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  (cd "$dir" && "$top/configure" -q --enable-werror "$@")
+  make -C "$dir" -j"$jobs" -s
+}
+
+# check_build DIR NAME: make check, with the test log shown on failure.
+check_build() {
+  local dir=$1 name=$2
+  if ! make -C "$dir" -j"$jobs" -s check; then
+    find "$dir/tests" -name '*.log' -exec grep -l -E '^(not ok|FAIL|ERROR)|Sanitizer' {} + 2>/dev/null |
+      while read -r f; do echo "--- $f"; cat "$f"; done
+    echo "FAIL: $name"
+    exit 1
+  fi
+  local counts
+  counts=$(awk '/^# (PASS|FAIL|SKIP|XFAIL|ERROR):/ {s[$2]+=$3} END {printf "%d passed, %d failed, %d skipped", s["PASS:"], s["FAIL:"]+s["ERROR:"], s["SKIP:"]}' "$dir"/test-suite.log)
+  summary+=("$name: $counts")
+  echo "$name: $counts"
+}
+
+for stage in $stages; do
+  case $stage in
+  unit)
+    say "unit tests (plain build)"
+    configure_build build/plain
+    check_build build/plain unit
+    ;;
+  tsan)
+    say "unit tests under ThreadSanitizer"
+    configure_build build/tsan --enable-sanitizer=thread --disable-shared CC=clang
+    TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" check_build build/tsan tsan
+    ;;
+  asan)
+    say "unit tests under AddressSanitizer+UBSan"
+    configure_build build/asan --enable-sanitizer=address --disable-shared CC=clang
+    ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1" \
+      check_build build/asan asan
+    ;;
+  e2e)
+    [ -d build/plain ] || configure_build build/plain
+    if [ -x tests/e2e/run.sh ]; then
+      say "end-to-end tests: real nginx and Apache"
+      tests/e2e/run.sh "$top/build/plain"
+      summary+=("e2e: see above")
+    fi
+    ;;
+  hardening)
+    if [ -x tests/hardening.sh ]; then
+      say "hardening: stress, fuzzing, allocation failure, valgrind"
+      tests/hardening.sh "$top"
+      summary+=("hardening: see above")
+    fi
+    ;;
+  bench)
+    [ -d build/plain ] || configure_build build/plain
+    say "benchmarks build"
+    make -C build/plain -s bench-build
+    summary+=("bench: built")
+    ;;
+  *)
+    echo "unknown stage: $stage" >&2
+    exit 2
+    ;;
+  esac
+done
+
+say "summary"
+printf '%s\n' "${summary[@]}"
