@@ -90,6 +90,36 @@ FRB_EXTERN int frb_header_del(frb_response *r, const char *name);
 FRB_EXTERN int frb_header_get(frb_response *r, const char *name, char *buf,
                               size_t size);
 
+/* Location with an explicit 3xx status, set together (RFC 3875 6.2.3). */
+FRB_EXTERN int frb_redirect(frb_response *r, int code, const char *location);
+
+enum frb_samesite {
+  FRB_SAMESITE_DEFAULT = 0, /* no SameSite attribute */
+  FRB_SAMESITE_STRICT,
+  FRB_SAMESITE_LAX,
+  FRB_SAMESITE_NONE /* requires secure */
+};
+
+/* Cookie attributes (draft-ietf-httpbis-rfc6265bis).  Zero-initialise and
+ * set what you need: {0} is a session cookie with no attributes. */
+struct frb_cookie {
+  const char *path;   /* NULL: none */
+  const char *domain; /* NULL: none (host-only) */
+  long long max_age;  /* seconds; used when has_max_age */
+  int has_max_age;
+  long long expires; /* Unix time, sent as IMF-fixdate; 0: none */
+  int secure;
+  int http_only;
+  int partitioned; /* CHIPS; requires secure */
+  enum frb_samesite same_site;
+};
+
+/* Adds one Set-Cookie line, replacing an earlier one for the same cookie
+ * name: one Set-Cookie per cookie name per response.  attrs may be NULL. */
+FRB_EXTERN int frb_cookie_add(frb_response *r, const char *name,
+                              const char *value,
+                              const struct frb_cookie *attrs);
+
 FRB_EXTERN int frb_set_limit(frb_response *r, enum frb_limit which,
                              size_t value);
 
