@@ -56,13 +56,13 @@ typedef int (*frb_write_fn)(void *ctx, const void *buf, size_t len);
 /* Append-only: values are never renumbered. */
 enum frb_error {
   FRB_OK = 0,
-  FRB_EINVAL = -1,   /* bad argument: NULL, invalid name, value or code */
-  FRB_ENOMEM = -2,   /* out of memory; the response is unchanged */
-  FRB_ESENT = -3,    /* the head (or the whole response) was already sent */
-  FRB_ETOOBIG = -4,  /* the head or body buffer would exceed its limit */
-  FRB_EIO = -5,      /* the sink failed; every later output fails too */
+  FRB_EINVAL = -1,    /* bad argument: NULL, invalid name, value or code */
+  FRB_ENOMEM = -2,    /* out of memory; the response is unchanged */
+  FRB_ESENT = -3,     /* the head (or the whole response) was already sent */
+  FRB_ETOOBIG = -4,   /* the head or body buffer would exceed its limit */
+  FRB_EIO = -5,       /* the sink failed; every later output fails too */
   FRB_ENOTFOUND = -6, /* no such header */
-  FRB_ERANGE = -7    /* the caller's buffer is too small */
+  FRB_ERANGE = -7     /* the caller's buffer is too small */
 };
 
 enum frb_limit {

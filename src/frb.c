@@ -126,16 +126,26 @@ static inline uint32_t line_len(uint32_t name_len, uint32_t value_len) {
   return name_len + 2 + value_len + 2; /* "Name: value\r\n" */
 }
 
+/* Same name, and for a cookie also the same "name=" at the start of the
+ * value (a->match_len bytes of a->value). */
+static inline int field_matches(const frb_response *r,
+                                const struct frb_field *f,
+                                const struct frb_field_arg *a) {
+  const char *line = header_region(r) + f->off;
+
+  if (f->hash != a->hash || f->name_len != a->name_len ||
+      !frb__name_eq(line, a->name, a->name_len))
+    return 0;
+  return a->match_len == 0 ||
+         (f->len - f->name_len - 4 >= a->match_len &&
+          memcmp(line + f->name_len + 2, a->value, a->match_len) == 0);
+}
+
 static long find_field(const frb_response *r, const struct frb_field_arg *a,
                        uint32_t from) {
-  const char *h = header_region(r);
-
-  for (uint32_t i = from; i < r->nfields; i++) {
-    const struct frb_field *f = &r->fields[i];
-    if (f->hash == a->hash && f->name_len == a->name_len &&
-        frb__name_eq(h + f->off, a->name, a->name_len))
+  for (uint32_t i = from; i < r->nfields; i++)
+    if (field_matches(r, &r->fields[i], a))
       return (long)i;
-  }
   return -1;
 }
 
@@ -187,12 +197,9 @@ static void remove_field(frb_response *r, uint32_t i) {
 /* Removes every match after 'first', last one first so offsets stay valid. */
 static void remove_later(frb_response *r, const struct frb_field_arg *a,
                          uint32_t first) {
-  for (uint32_t j = r->nfields; j-- > first + 1;) {
-    const struct frb_field *f = &r->fields[j];
-    if (f->hash == a->hash && f->name_len == a->name_len &&
-        frb__name_eq(header_region(r) + f->off, a->name, a->name_len))
+  for (uint32_t j = r->nfields; j-- > first + 1;)
+    if (field_matches(r, &r->fields[j], a))
       remove_field(r, j);
-  }
 }
 
 static uint32_t bytes_of_later(const frb_response *r,
@@ -209,35 +216,65 @@ static inline int fits(const frb_response *r, size_t head_len) {
   return head_len + 2 <= r->head_limit; /* + the final CRLF */
 }
 
+/* What a set will do: which line it rewrites (-1: appends one) and by how
+ * many bytes the head changes.  Nothing is modified. */
+struct set_plan {
+  long first;
+  uint32_t new_len; /* of the rewritten or appended line */
+  int64_t delta;
+};
+
+static void plan_set(const frb_response *r, const struct frb_field_arg *a,
+                     struct set_plan *p) {
+  const struct frb_field *f;
+
+  if ((p->first = find_field(r, a, 0)) < 0) {
+    p->new_len = line_len(a->name_len, a->value_len);
+    p->delta = p->new_len;
+    return;
+  }
+  f = &r->fields[p->first];
+  /* The first occurrence keeps its place and its spelling. */
+  p->new_len = line_len(f->name_len, a->value_len);
+  p->delta =
+      (int64_t)p->new_len - f->len - bytes_of_later(r, a, (uint32_t)p->first);
+}
+
+static void apply_set(frb_response *r, const struct frb_field_arg *a,
+                      const struct set_plan *p) {
+  struct frb_field *f;
+
+  if (p->first < 0) {
+    append_field(r, a);
+    return;
+  }
+  f = &r->fields[p->first];
+  remove_later(r, a, (uint32_t)p->first);
+  resize_line(r, (uint32_t)p->first, p->new_len);
+  put_value(header_region(r) + f->off, f->name_len, a->value, a->value_len);
+}
+
+/* Checks the limit and the room for a change of 'delta' bytes that may add
+ * 'nfields' lines.  Removals happen before growth, so the peak is the end
+ * size. */
+static int admit(const frb_response *r, int64_t delta, uint32_t nfields,
+                 struct frb_need *need) {
+  if (!fits(r, (size_t)((int64_t)r->len + delta)))
+    return FRB_ETOOBIG;
+  return want_room(r, delta > 0 ? (size_t)delta : 0, nfields, need);
+}
+
 static int set_step(frb_response *r, const void *arg, struct frb_need *need) {
   const struct frb_field_arg *a = arg;
-  uint32_t new_len = line_len(a->name_len, a->value_len);
-  long first;
-  struct frb_field *f;
+  struct set_plan p;
   int rc;
 
   if (!is_open(r))
     return FRB_ESENT;
-  if ((first = find_field(r, a, 0)) < 0) {
-    if (!fits(r, (size_t)r->len + new_len))
-      return FRB_ETOOBIG;
-    if ((rc = want_room(r, new_len, 1, need)) != FRB_OK)
-      return rc;
-    append_field(r, a);
-    return FRB_OK;
-  }
-  f = &r->fields[first];
-  /* The first occurrence keeps its place and its spelling. */
-  new_len = line_len(f->name_len, a->value_len);
-  if (!fits(r, (size_t)r->len - bytes_of_later(r, a, (uint32_t)first) -
-                   f->len + new_len))
-    return FRB_ETOOBIG;
-  if (new_len > f->len &&
-      (rc = want_room(r, new_len - f->len, 0, need)) != FRB_OK)
+  plan_set(r, a, &p);
+  if ((rc = admit(r, p.delta, p.first < 0, need)) != FRB_OK)
     return rc;
-  remove_later(r, a, (uint32_t)first);
-  resize_line(r, (uint32_t)first, new_len);
-  put_value(header_region(r) + f->off, f->name_len, a->value, a->value_len);
+  apply_set(r, a, &p);
   return FRB_OK;
 }
 
@@ -393,25 +430,15 @@ struct status_arg {
   size_t reason_len;
 };
 
-static int status_step(frb_response *r, const void *arg,
-                       struct frb_need *need) {
-  const struct status_arg *s = arg;
-  uint32_t old_len = r->status_len;
-  uint32_t new_len = (uint32_t)(sizeof STATUS_PREFIX - 1 + 4 + s->reason_len + 2);
-  char *p;
-  int rc;
+static uint32_t status_line_len(const struct status_arg *s) {
+  return (uint32_t)(sizeof STATUS_PREFIX - 1 + 4 + s->reason_len + 2);
+}
 
-  if (!is_open(r))
-    return FRB_ESENT;
-  if (body_forbidden(s->code) && r->has_body)
-    return FRB_EINVAL;
-  if (!fits(r, (size_t)r->len - old_len + new_len))
-    return FRB_ETOOBIG;
-  if (new_len > old_len &&
-      (rc = want_room(r, new_len - old_len, 0, need)) != FRB_OK)
-    return rc;
+static void apply_status(frb_response *r, const struct status_arg *s) {
+  uint32_t old_len = r->status_len, new_len = status_line_len(s);
+  char *p = r->buf;
+
   memmove(r->buf + new_len, r->buf + old_len, r->len - old_len);
-  p = r->buf;
   memcpy(p, STATUS_PREFIX, sizeof STATUS_PREFIX - 1);
   p += sizeof STATUS_PREFIX - 1;
   *p++ = (char)('0' + s->code / 100);
@@ -425,6 +452,21 @@ static int status_step(frb_response *r, const void *arg,
   r->len = r->len - old_len + new_len;
   r->status_len = new_len;
   r->status = s->code;
+}
+
+static int status_step(frb_response *r, const void *arg,
+                       struct frb_need *need) {
+  const struct status_arg *s = arg;
+  int rc;
+
+  if (!is_open(r))
+    return FRB_ESENT;
+  if (body_forbidden(s->code) && r->has_body)
+    return FRB_EINVAL;
+  if ((rc = admit(r, (int64_t)status_line_len(s) - r->status_len, 0, need)) !=
+      FRB_OK)
+    return rc;
+  apply_status(r, s);
   return FRB_OK;
 }
 
@@ -460,6 +502,57 @@ FRB_EXTERN int frb_get_status(frb_response *r) {
   code = r->status;
   frb_unlock_rd(&r->lock);
   return code;
+}
+
+struct redirect_arg {
+  struct status_arg status;
+  struct frb_field_arg location;
+};
+
+/* Status and Location in one critical section: no flush can send one
+ * without the other. */
+static int redirect_step(frb_response *r, const void *arg,
+                         struct frb_need *need) {
+  const struct redirect_arg *a = arg;
+  int64_t ds = (int64_t)status_line_len(&a->status) - r->status_len;
+  struct set_plan p;
+  int rc;
+
+  if (!is_open(r))
+    return FRB_ESENT;
+  plan_set(r, &a->location, &p);
+  if (!fits(r, (size_t)((int64_t)r->len + ds + p.delta)))
+    return FRB_ETOOBIG;
+  if ((rc = want_room(
+           r, (size_t)(ds > 0 ? ds : 0) + (p.delta > 0 ? (size_t)p.delta : 0),
+           p.first < 0, need)) != FRB_OK)
+    return rc;
+  apply_status(r, &a->status);
+  apply_set(r, &a->location, &p);
+  return FRB_OK;
+}
+
+FRB_EXTERN int frb_redirect(frb_response *r, int code, const char *location) {
+  struct redirect_arg a;
+  int rc;
+
+  /* 304 is a cache validation answer, not a redirect, and takes no body. */
+  if (!r || code < 300 || code > 399 || code == 304)
+    return FRB_EINVAL;
+  if ((rc = prepare("Location", location, &a.location)) != FRB_OK)
+    return rc;
+  if (a.location.value_len == 0)
+    return FRB_EINVAL;
+  a.status.code = code;
+  a.status.reason = frb__reason(code);
+  a.status.reason_len = strlen(a.status.reason);
+  return run_locked(r, redirect_step, &a);
+}
+
+/* Used by frb_cookie_add: set the field whose value starts with the first
+ * a->match_len bytes of a->value, or append it. */
+int frb__set_matching(frb_response *r, const struct frb_field_arg *a) {
+  return run_locked(r, set_step, a);
 }
 
 /* ------------------------------------------------------- life and limits */
@@ -577,21 +670,19 @@ FRB_EXTERN int frb_set_limit(frb_response *r, enum frb_limit which,
     if (value < FRB_MIN_HEAD_BYTES || value > FRB_MAX_HEAD_BYTES)
       return FRB_EINVAL;
     return run_locked(r, head_limit_step, &value);
-  case FRB_LIMIT_BODY_BUFFER:
-    return set_body_limit(r, value);
-  default:
-    return FRB_EINVAL;
+  case FRB_LIMIT_BODY_BUFFER: return set_body_limit(r, value);
+  default: return FRB_EINVAL;
   }
 }
 
 /* -------------------------------------------------------------- output */
 
 struct claim_arg {
-  int finish;                       /* frb_finish: the whole body is known */
-  size_t body_len;                  /* bytes buffered, for Content-Length */
-  const struct frb_field_arg *ct;   /* "Content-Type", prepared */
-  const struct frb_field_arg *cl;   /* "Content-Length", prepared */
-  uint32_t *head_len;               /* out: bytes to write */
+  int finish;                     /* frb_finish: the whole body is known */
+  size_t body_len;                /* bytes buffered, for Content-Length */
+  const struct frb_field_arg *ct; /* "Content-Type", prepared */
+  const struct frb_field_arg *cl; /* "Content-Length", prepared */
+  uint32_t *head_len;             /* out: bytes to write */
 };
 
 static uint32_t format_size(char *out, size_t v) {
@@ -620,8 +711,8 @@ static int claim_step(frb_response *r, const void *arg, struct frb_need *need) {
     return FRB_ESENT;
   add_ct = !body_forbidden(r->status) && (!c->finish || c->body_len > 0) &&
            find_field(r, c->ct, 0) < 0;
-  add_cl = c->finish && !body_forbidden(r->status) &&
-           find_field(r, c->cl, 0) < 0;
+  add_cl =
+      c->finish && !body_forbidden(r->status) && find_field(r, c->cl, 0) < 0;
   cl.value = digits;
   cl.value_len = format_size(digits, c->body_len);
   extra = (add_ct ? sizeof CT_LINE - 1 : 0) +

@@ -33,11 +33,11 @@ void frb_hook_free(void *ptr);
 /* Names that the builder treats specially. */
 enum frb_kind {
   FRB_KIND_PLAIN,
-  FRB_KIND_STATUS,            /* CGI pseudo-header: use frb_set_status */
-  FRB_KIND_CONTENT_TYPE,      /* single-valued */
-  FRB_KIND_CONTENT_LENGTH,    /* single-valued, digits only */
-  FRB_KIND_LOCATION,          /* single-valued */
-  FRB_KIND_TRANSFER_ENCODING  /* never from a CGI/FastCGI application */
+  FRB_KIND_STATUS,           /* CGI pseudo-header: use frb_set_status */
+  FRB_KIND_CONTENT_TYPE,     /* single-valued */
+  FRB_KIND_CONTENT_LENGTH,   /* single-valued, digits only */
+  FRB_KIND_LOCATION,         /* single-valued */
+  FRB_KIND_TRANSFER_ENCODING /* never from a CGI/FastCGI application */
 };
 
 /* A validated name/value pair, prepared outside the lock. */
@@ -46,15 +46,16 @@ struct frb_field_arg {
   const char *value; /* already trimmed */
   uint32_t name_len;
   uint32_t value_len;
-  uint32_t hash; /* case-folded name hash */
+  uint32_t hash;      /* case-folded name hash */
+  uint32_t match_len; /* value bytes that must match too (cookies), or 0 */
   enum frb_kind kind;
 };
 
 /* One header line inside the response's buffer. */
 struct frb_field {
-  uint32_t off;      /* start of the line, relative to the header region */
-  uint32_t len;      /* "Name: value\r\n", CRLF included */
-  uint32_t hash;     /* case-folded name hash, checked before the bytes */
+  uint32_t off;  /* start of the line, relative to the header region */
+  uint32_t len;  /* "Name: value\r\n", CRLF included */
+  uint32_t hash; /* case-folded name hash, checked before the bytes */
   uint32_t name_len;
 };
 
@@ -98,6 +99,9 @@ int frb__check_reason(const char *reason, size_t *len);
 int frb__format_has_n(const char *fmt);
 int frb__is_digits(const char *s, size_t len);
 int frb__name_eq(const char *a, const char *b, size_t len);
+
+/* frb.c */
+int frb__set_matching(frb_response *r, const struct frb_field_arg *a);
 
 /* text.c */
 const char *frb__reason(int code);

@@ -9,19 +9,17 @@
 static const unsigned char tchar[256] = {
     ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1,
     ['*'] = 1, ['+'] = 1, ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1,
-    ['`'] = 1, ['|'] = 1, ['~'] = 1,
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-    ['Y'] = 1, ['Z'] = 1,
-    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-    ['y'] = 1, ['z'] = 1,
+    ['`'] = 1, ['|'] = 1, ['~'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1,
+    ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1,
+    ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1,
+    ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1,
+    ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1,
+    ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1,
+    ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1,
+    ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1,
+    ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+    ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
 };
 
 /* field-content bytes: HTAB, SP, VCHAR and obs-text.  Everything else (CR,
@@ -54,13 +52,15 @@ static enum frb_kind name_kind(const char *n, size_t len) {
   case 8:
     return frb__name_eq(n, "location", 8) ? FRB_KIND_LOCATION : FRB_KIND_PLAIN;
   case 12:
-    return frb__name_eq(n, "content-type", 12) ? FRB_KIND_CONTENT_TYPE : FRB_KIND_PLAIN;
+    return frb__name_eq(n, "content-type", 12) ? FRB_KIND_CONTENT_TYPE
+                                               : FRB_KIND_PLAIN;
   case 14:
-    return frb__name_eq(n, "content-length", 14) ? FRB_KIND_CONTENT_LENGTH : FRB_KIND_PLAIN;
+    return frb__name_eq(n, "content-length", 14) ? FRB_KIND_CONTENT_LENGTH
+                                                 : FRB_KIND_PLAIN;
   case 17:
-    return frb__name_eq(n, "transfer-encoding", 17) ? FRB_KIND_TRANSFER_ENCODING : FRB_KIND_PLAIN;
-  default:
-    return FRB_KIND_PLAIN;
+    return frb__name_eq(n, "transfer-encoding", 17) ? FRB_KIND_TRANSFER_ENCODING
+                                                    : FRB_KIND_PLAIN;
+  default: return FRB_KIND_PLAIN;
   }
 }
 
@@ -82,6 +82,7 @@ int frb__check_name(const char *name, struct frb_field_arg *f) {
   f->name = name;
   f->name_len = (uint32_t)i;
   f->hash = h;
+  f->match_len = 0;
   f->kind = name_kind(name, i);
   return FRB_OK;
 }

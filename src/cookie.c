@@ -1,0 +1,204 @@
+/* Set-Cookie lines by draft-ietf-httpbis-rfc6265bis: the grammar is checked
+ * here so that a cookie can never carry a ';' or a control byte that would
+ * smuggle an attribute or split the head. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* cookie-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E: no space,
+ * DQUOTE, comma, semicolon or backslash. */
+static int cookie_octet(unsigned char c) {
+  return c == 0x21 || (c >= 0x23 && c <= 0x2B) || (c >= 0x2D && c <= 0x3A) ||
+         (c >= 0x3C && c <= 0x5B) || (c >= 0x5D && c <= 0x7E);
+}
+
+/* cookie-value = *cookie-octet / ( DQUOTE *cookie-octet DQUOTE ) */
+static int cookie_value_ok(const char *v, size_t len) {
+  if (len >= 2 && v[0] == '"' && v[len - 1] == '"') {
+    v++;
+    len -= 2;
+  }
+  for (size_t i = 0; i < len; i++)
+    if (!cookie_octet((unsigned char)v[i]))
+      return 0;
+  return 1;
+}
+
+/* av-octet = %x20-3A / %x3C-7E: attribute values stop at ';'. */
+static int attr_value_ok(const char *v) {
+  if (!*v)
+    return 0;
+  for (; *v; v++) {
+    unsigned char c = (unsigned char)*v;
+    if (c < 0x20 || c == ';' || c > 0x7E)
+      return 0;
+  }
+  return 1;
+}
+
+static int has_prefix_nocase(const char *s, const char *prefix) {
+  size_t n = strlen(prefix);
+  return strlen(s) >= n && frb__name_eq(s, prefix, n);
+}
+
+/* The cookie prefixes and SameSite=None / Partitioned only work with Secure;
+ * browsers silently drop such cookies, so refuse them up front. */
+static int attrs_ok(const char *name, const struct frb_cookie *c) {
+  if (c->path && !attr_value_ok(c->path))
+    return 0;
+  if (c->domain && !attr_value_ok(c->domain))
+    return 0;
+  if (c->same_site < FRB_SAMESITE_DEFAULT || c->same_site > FRB_SAMESITE_NONE)
+    return 0;
+  if (!c->secure && (c->same_site == FRB_SAMESITE_NONE || c->partitioned ||
+                     has_prefix_nocase(name, "__Secure-") ||
+                     has_prefix_nocase(name, "__Host-")))
+    return 0;
+  if (has_prefix_nocase(name, "__Host-") &&
+      (c->domain || !c->path || strcmp(c->path, "/") != 0))
+    return 0;
+  /* IMF-fixdate has a four-digit year; cookies predate nothing before 1601. */
+  if (c->expires &&
+      (c->expires < -11644473600LL || c->expires > 253402300799LL))
+    return 0;
+  return 1;
+}
+
+/* Gregorian date from days since 1970-01-01, without gmtime(): the library
+ * keeps no global state and gmtime's result is static. */
+static void civil_from_days(long long z, long long *y, unsigned *m,
+                            unsigned *d) {
+  long long era;
+  unsigned doe, yoe, doy, mp;
+
+  z += 719468;
+  era = (z >= 0 ? z : z - 146096) / 146097;
+  doe = (unsigned)(z - era * 146097);
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = (long long)yoe + era * 400 + (*m <= 2);
+}
+
+static char *put(char *p, const char *s) {
+  size_t n = strlen(s);
+  memcpy(p, s, n);
+  return p + n;
+}
+
+static char *put_num(char *p, unsigned long long v, int width) {
+  char tmp[24];
+  int n = 0;
+
+  do
+    tmp[n++] = (char)('0' + v % 10);
+  while ((v /= 10) != 0);
+  while (n < width)
+    tmp[n++] = '0';
+  while (n > 0)
+    *p++ = tmp[--n];
+  return p;
+}
+
+/* IMF-fixdate (RFC 9110 5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT". */
+static char *put_date(char *p, long long t) {
+  static const char wday[7][4] = {"Thu", "Fri", "Sat", "Sun",
+                                  "Mon", "Tue", "Wed"};
+  static const char mon[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  long long days = (t >= 0 ? t : t - 86399) / 86400, y;
+  long long secs = t - days * 86400;
+  unsigned m, d;
+
+  civil_from_days(days, &y, &m, &d);
+  p = put(p, wday[((days % 7) + 7) % 7]);
+  p = put(p, ", ");
+  p = put_num(p, d, 2);
+  *p++ = ' ';
+  p = put(p, mon[m - 1]);
+  *p++ = ' ';
+  p = put_num(p, (unsigned long long)y, 4);
+  *p++ = ' ';
+  p = put_num(p, (unsigned long long)(secs / 3600), 2);
+  *p++ = ':';
+  p = put_num(p, (unsigned long long)(secs / 60 % 60), 2);
+  *p++ = ':';
+  p = put_num(p, (unsigned long long)(secs % 60), 2);
+  return put(p, " GMT");
+}
+
+/* Longest text the fixed attributes can take; the variable parts are added
+ * by cookie_len. */
+#define FIXED_ATTRS                                                            \
+  (sizeof "; Expires=Sun, 06 Nov 1994 08:49:37 GMT" +                          \
+   sizeof "; Max-Age=18446744073709551615" + sizeof "; Secure" +               \
+   sizeof "; HttpOnly" + sizeof "; SameSite=Strict" + sizeof "; Partitioned")
+
+static size_t cookie_len(size_t name_len, size_t value_len,
+                         const struct frb_cookie *c) {
+  return name_len + 1 + value_len + FIXED_ATTRS +
+         (c->path ? sizeof "; Path=" + strlen(c->path) : 0) +
+         (c->domain ? sizeof "; Domain=" + strlen(c->domain) : 0);
+}
+
+static size_t format_cookie(char *out, const char *name, const char *value,
+                            const struct frb_cookie *c) {
+  static const char *const same_site[] = {NULL, "; SameSite=Strict",
+                                          "; SameSite=Lax", "; SameSite=None"};
+  char *p = put(put(put(out, name), "="), value);
+
+  if (c->path)
+    p = put(put(p, "; Path="), c->path);
+  if (c->domain)
+    p = put(put(p, "; Domain="), c->domain);
+  if (c->expires)
+    p = put_date(put(p, "; Expires="), c->expires);
+  /* Max-Age <= 0 means "expire now"; Go and browsers agree on 0. */
+  if (c->has_max_age)
+    p = put_num(put(p, "; Max-Age="),
+                c->max_age > 0 ? (unsigned long long)c->max_age : 0, 1);
+  if (c->secure)
+    p = put(p, "; Secure");
+  if (c->http_only)
+    p = put(p, "; HttpOnly");
+  if (same_site[c->same_site])
+    p = put(p, same_site[c->same_site]);
+  if (c->partitioned)
+    p = put(p, "; Partitioned");
+  return (size_t)(p - out);
+}
+
+FRB_EXTERN int frb_cookie_add(frb_response *r, const char *name,
+                              const char *value,
+                              const struct frb_cookie *attrs) {
+  static const struct frb_cookie none;
+  struct frb_field_arg a, cookie_name;
+  char small[512], *line = small;
+  size_t len, value_len;
+  int rc;
+
+  if (!r || !name || !value)
+    return FRB_EINVAL;
+  if (!attrs)
+    attrs = &none;
+  value_len = strlen(value);
+  if (frb__check_name(name, &cookie_name) != FRB_OK ||
+      !cookie_value_ok(value, value_len) || !attrs_ok(name, attrs))
+    return FRB_EINVAL;
+  len = cookie_len(cookie_name.name_len, value_len, attrs);
+  if (len > FRB_MAX_HEAD_BYTES)
+    return FRB_ETOOBIG;
+  if (len > sizeof small && !(line = frb__malloc(len)))
+    return FRB_ENOMEM;
+  frb__check_name("Set-Cookie", &a);
+  a.value = line;
+  a.value_len = (uint32_t)format_cookie(line, name, value, attrs);
+  a.match_len = cookie_name.name_len + 1; /* "name=" */
+  rc = frb__set_matching(r, &a);
+  if (line != small)
+    frb__free(line);
+  return rc;
+}
