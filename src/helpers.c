@@ -1,4 +1,5 @@
-/* Set-Cookie lines by draft-ietf-httpbis-rfc6265bis: the grammar is checked
+/* The helpers: Set-Cookie lines by draft-ietf-httpbis-rfc6265bis (frb_redirect
+ * lives in frb.c, beside the status code it sets).  The grammar is checked
  * here so that a cookie can never carry a ';' or a control byte that would
  * smuggle an attribute or split the head. */
 #include <stdlib.h>
