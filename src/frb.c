@@ -285,17 +285,27 @@ static int is_single_valued(enum frb_kind k) {
 
 static int add_step(frb_response *r, const void *arg, struct frb_need *need) {
   const struct frb_field_arg *a = arg;
+  struct frb_field_arg spelled;
   uint32_t new_len = line_len(a->name_len, a->value_len);
+  long first;
   int rc;
 
   if (!is_open(r))
     return FRB_ESENT;
-  if (is_single_valued(a->kind) && find_field(r, a, 0) >= 0)
+  first = find_field(r, a, 0);
+  if (is_single_valued(a->kind) && first >= 0)
     return FRB_EINVAL;
   if (!fits(r, (size_t)r->len + new_len))
     return FRB_ETOOBIG;
   if ((rc = want_room(r, new_len, 1, need)) != FRB_OK)
     return rc;
+  if (first >= 0) {
+    /* Every line of a field keeps the spelling of its first set/add; the
+     * copy reads from below r->len, so it cannot overlap the new line. */
+    spelled = *a;
+    spelled.name = header_region(r) + r->fields[first].off;
+    a = &spelled;
+  }
   append_field(r, a);
   return FRB_OK;
 }
@@ -380,7 +390,10 @@ FRB_EXTERN int frb_header_setf(frb_response *r, const char *name,
     vsnprintf(value, (size_t)n + 1, fmt, ap);
     va_end(ap);
   }
-  rc = frb_header_set(r, name, value);
+  /* A %c of 0 would silently cut the value short: refuse it like any other
+   * NUL in a value. */
+  rc = memchr(value, '\0', (size_t)n) ? FRB_EINVAL
+                                       : frb_header_set(r, name, value);
   if (value != small)
     frb__free(value);
   return rc;
