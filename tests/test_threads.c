@@ -1,0 +1,476 @@
+/* Semantics 1-3 of issue 2 under real concurrency: many threads on ONE
+ * response.  Sizes are chosen so that the whole file runs in about a second
+ * plainly and stays quick under ThreadSanitizer. */
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define CT_DEFAULT "Content-Type: text/plain; charset=utf-8\r\n"
+
+static void start_threads(pthread_t *t, size_t n, void *(*fn)(void *),
+                          void *args, size_t arg_size) {
+  for (size_t i = 0; i < n; i++)
+    assert_int_equal(
+        pthread_create(&t[i], NULL, fn, (char *)args + i * arg_size), 0);
+}
+
+static void join_threads(pthread_t *t, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    assert_int_equal(pthread_join(t[i], NULL), 0);
+}
+
+/* ------------------------------------ (a) own headers from 16 threads */
+
+#define OWN_THREADS 16
+#define OWN_SETS 40
+#define OWN_ADDS 25
+
+struct own_arg {
+  frb_response *r;
+  pthread_barrier_t *start;
+  int k;
+  int errors; /* calls that did not return what they should */
+};
+
+static void *own_headers(void *p) {
+  struct own_arg *a = p;
+  char set_name[32], add_name[32], value[64], got[64];
+
+  snprintf(set_name, sizeof set_name, "X-T%d-Set", a->k);
+  snprintf(add_name, sizeof add_name, "X-T%d-Add", a->k);
+  pthread_barrier_wait(a->start);
+  for (int i = 0; i < OWN_SETS; i++) {
+    /* Changing lengths make every set move the lines after it. */
+    snprintf(value, sizeof value, "t%d-set%d-%.*s", a->k, i, i % 23,
+             "pppppppppppppppppppppppppp");
+    a->errors += frb_header_set(a->r, set_name, value) != FRB_OK;
+    /* Nobody else touches this name: we must read back what we wrote. */
+    a->errors +=
+        frb_header_get(a->r, set_name, got, sizeof got) != (int)strlen(value) ||
+        strcmp(got, value) != 0;
+    if (i < OWN_ADDS) {
+      snprintf(value, sizeof value, "t%d:%d", a->k, i);
+      a->errors += frb_header_add(a->r, add_name, value) != FRB_OK;
+    }
+  }
+  a->errors += frb_header_setf(a->r, set_name, "final-%d", a->k) != FRB_OK;
+  return NULL;
+}
+
+static void test_threads_set_add_own_headers_exact_head(void **state) {
+  struct fixture *f = *state;
+  pthread_t t[OWN_THREADS];
+  struct own_arg args[OWN_THREADS];
+  pthread_barrier_t start;
+  struct parsed p;
+  char name[32], want[64];
+
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 1 << 20), FRB_OK);
+  pthread_barrier_init(&start, NULL, OWN_THREADS);
+  for (int k = 0; k < OWN_THREADS; k++)
+    args[k] = (struct own_arg){f->r, &start, k, 0};
+  start_threads(t, OWN_THREADS, own_headers, args, sizeof args[0]);
+  join_threads(t, OWN_THREADS);
+  pthread_barrier_destroy(&start);
+  for (int k = 0; k < OWN_THREADS; k++)
+    assert_int_equal(args[k].errors, 0);
+  finish_ok(f->r);
+
+  parse_or_fail(&f->s, &p);
+  assert_int_equal(p.status, 200);
+  assert_string_equal(p.reason, "OK");
+  assert_int_equal(p.nfields, OWN_THREADS * (1 + OWN_ADDS) + 1);
+  assert_string_equal(p.fields[p.nfields - 1].name, "Content-Length");
+  assert_string_equal(p.fields[p.nfields - 1].value, "0");
+  assert_int_equal(p.body_len, 0);
+  for (int k = 0; k < OWN_THREADS; k++) {
+    snprintf(name, sizeof name, "X-T%d-Set", k);
+    snprintf(want, sizeof want, "final-%d", k);
+    assert_int_equal(count_field(&p, name), 1);
+    assert_string_equal(field_value(&p, name, 0), want);
+    snprintf(name, sizeof name, "X-T%d-Add", k);
+    assert_int_equal(count_field(&p, name), OWN_ADDS);
+    for (int i = 0; i < OWN_ADDS; i++) {
+      snprintf(want, sizeof want, "t%d:%d", k, i);
+      assert_string_equal(field_value(&p, name, (size_t)i), want);
+    }
+  }
+  parsed_free(&p);
+}
+
+/* ----------------------------------------- (b) exactly one flush wins */
+
+#define RACE_THREADS 8
+#define RACE_ROUNDS 1000
+
+struct race {
+  frb_response *r;
+  pthread_barrier_t start, done;
+  int use_finish; /* this round: every thread calls frb_finish */
+  int rc[RACE_THREADS];
+};
+
+struct race_arg {
+  struct race *race;
+  int k;
+};
+
+static void *racer(void *p) {
+  struct race_arg *a = p;
+  struct race *race = a->race;
+
+  for (int round = 0; round < RACE_ROUNDS; round++) {
+    pthread_barrier_wait(&race->start);
+    race->rc[a->k] =
+        race->use_finish ? frb_finish(race->r) : frb_flush_headers(race->r);
+    pthread_barrier_wait(&race->done);
+  }
+  return NULL;
+}
+
+static void test_threads_flush_race_exactly_one_winner(void **state) {
+  struct fixture *f = *state;
+  pthread_t t[RACE_THREADS];
+  struct race_arg args[RACE_THREADS];
+  struct race race;
+  char want[256];
+
+  race.r = f->r;
+  pthread_barrier_init(&race.start, NULL, RACE_THREADS + 1);
+  pthread_barrier_init(&race.done, NULL, RACE_THREADS + 1);
+  for (int k = 0; k < RACE_THREADS; k++)
+    args[k] = (struct race_arg){&race, k};
+  start_threads(t, RACE_THREADS, racer, args, sizeof args[0]);
+  for (int round = 0; round < RACE_ROUNDS; round++) {
+    int ok = 0, sent = 0;
+
+    sink_clear(&f->s);
+    assert_int_equal(frb_reset(f->r, sink_write, &f->s), FRB_OK);
+    assert_int_equal(frb_header_setf(f->r, "X-Round", "%d", round), FRB_OK);
+    race.use_finish = round % 2;
+    pthread_barrier_wait(&race.start);
+    pthread_barrier_wait(&race.done);
+    for (int k = 0; k < RACE_THREADS; k++) {
+      ok += race.rc[k] == FRB_OK;
+      sent += race.rc[k] == FRB_ESENT;
+    }
+    if (ok != 1 || sent != RACE_THREADS - 1)
+      fail_msg("round %d: %d winners, %d ESENT", round, ok, sent);
+    snprintf(want, sizeof want, "Status: 200 OK\r\nX-Round: %d\r\n%s\r\n",
+             round, race.use_finish ? "Content-Length: 0\r\n" : CT_DEFAULT);
+    assert_int_equal(f->s.writes, 1);
+    expect_sink(&f->s, want);
+  }
+  join_threads(t, RACE_THREADS);
+  pthread_barrier_destroy(&race.start);
+  pthread_barrier_destroy(&race.done);
+}
+
+/* ------------------------------ (c) concurrent writes stay contiguous */
+
+#define W_THREADS 6
+#define W_CHUNKS 60
+
+/* A chunk: "[" thread letter, 2-digit index, ":" then 'a'+k repeated, "]".
+ * Sizes vary so that the buffer (64 KiB) overflows mid-race: the first
+ * writes are held back, the rest are streamed. */
+static size_t chunk_len(int k, int i) {
+  return 5 + (size_t)((k * 131 + i * 71) % 900) + 1;
+}
+
+static void make_chunk(char *buf, int k, int i) {
+  size_t n = chunk_len(k, i);
+
+  snprintf(buf, 5, "[%c%02d", 'A' + k, i);
+  buf[4] = ':';
+  memset(buf + 5, 'a' + k, n - 6);
+  buf[n - 1] = ']';
+}
+
+struct writer_arg {
+  frb_response *r;
+  pthread_barrier_t *start;
+  int k;
+  int errors;
+};
+
+static void *writer(void *p) {
+  struct writer_arg *a = p;
+  char buf[1024];
+
+  pthread_barrier_wait(a->start);
+  for (int i = 0; i < W_CHUNKS; i++) {
+    make_chunk(buf, a->k, i);
+    a->errors += frb_write(a->r, buf, chunk_len(a->k, i)) != FRB_OK;
+    if (a->k == 0 && i == W_CHUNKS / 2) {
+      int rc = frb_header_set(a->r, "X-Late", "1");
+      a->errors += rc != FRB_OK && rc != FRB_ESENT;
+    }
+  }
+  return NULL;
+}
+
+static void test_threads_concurrent_writes_contiguous_head_first(void **state) {
+  struct fixture *f = *state;
+  pthread_t t[W_THREADS];
+  struct writer_arg args[W_THREADS];
+  pthread_barrier_t start;
+  struct parsed p;
+  int next[W_THREADS] = {0};
+  size_t total = 0, off = 0;
+  char want[1024];
+
+  pthread_barrier_init(&start, NULL, W_THREADS);
+  for (int k = 0; k < W_THREADS; k++) {
+    args[k] = (struct writer_arg){f->r, &start, k, 0};
+    for (int i = 0; i < W_CHUNKS; i++)
+      total += chunk_len(k, i);
+  }
+  assert_true(total > FRB_DEFAULT_BODY_BUFFER); /* both modes are exercised */
+  start_threads(t, W_THREADS, writer, args, sizeof args[0]);
+  join_threads(t, W_THREADS);
+  pthread_barrier_destroy(&start);
+  for (int k = 0; k < W_THREADS; k++)
+    assert_int_equal(args[k].errors, 0);
+  finish_ok(f->r);
+
+  parse_or_fail(&f->s, &p);
+  assert_int_equal(p.status, 200);
+  assert_int_equal(count_field(&p, "Content-Length"), 0); /* it streamed */
+  assert_int_equal(count_field(&p, "Content-Type"), 1);
+  assert_int_equal(p.body_len, total);
+  /* Walk the body: every chunk whole, each thread's chunks in order. */
+  while (off < p.body_len) {
+    int k = p.body[off + 1] - 'A', i;
+
+    if (p.body[off] != '[' || k < 0 || k >= W_THREADS)
+      fail_msg("no chunk starts at body offset %zu", off);
+    i = next[k]++;
+    assert_true(i < W_CHUNKS);
+    make_chunk(want, k, i);
+    expect_bytes("chunk", p.body + off,
+                 chunk_len(k, i) <= p.body_len - off ? chunk_len(k, i)
+                                                     : p.body_len - off,
+                 want, chunk_len(k, i));
+    off += chunk_len(k, i);
+  }
+  for (int k = 0; k < W_THREADS; k++)
+    assert_int_equal(next[k], W_CHUNKS);
+  parsed_free(&p);
+}
+
+/* ------------------------------------- (d) mutations racing a flush */
+
+#define M_THREADS 6
+#define M_ROUNDS 20
+#define M_MAX_OPS 150
+
+struct mut_arg {
+  frb_response *r;
+  pthread_barrier_t *start;
+  atomic_int *ops;
+  int k;
+  int added;   /* X-M<k>-<i> for i < added returned FRB_OK */
+  int refused; /* the first add that returned FRB_ESENT, or -1 */
+  int errors;  /* a return other than FRB_OK / FRB_ESENT */
+};
+
+static int ok_or_sent(int rc) {
+  return rc == FRB_OK || rc == FRB_ESENT;
+}
+
+static void *mutator(void *p) {
+  struct mut_arg *a = p;
+  char name[32], value[32];
+
+  a->added = 0;
+  a->refused = -1;
+  pthread_barrier_wait(a->start);
+  for (int i = 0; i < M_MAX_OPS; i++) {
+    int rc;
+
+    snprintf(name, sizeof name, "X-M%d-%d", a->k, i);
+    snprintf(value, sizeof value, "v%d.%d", a->k, i);
+    rc = frb_header_add(a->r, name, value);
+    if (rc == FRB_ESENT) {
+      a->refused = i;
+      break;
+    }
+    a->errors += rc != FRB_OK || a->added != i;
+    a->added++;
+    /* Churn that must not disturb the added fields. */
+    a->errors +=
+        !ok_or_sent(frb_header_setf(a->r, "X-Shared", "s%d.%d", a->k, i));
+    a->errors += !ok_or_sent(frb_header_set(a->r, "X-Tmp", "tmp"));
+    a->errors += !ok_or_sent(frb_header_add(a->r, "X-Tmp", "tmp2"));
+    rc = frb_header_del(a->r, "X-Tmp");
+    a->errors += !ok_or_sent(rc) && rc != FRB_ENOTFOUND;
+    snprintf(value, sizeof value, "T%d", a->k);
+    a->errors += !ok_or_sent(frb_set_status_reason(a->r, 210 + a->k, value));
+    atomic_fetch_add(a->ops, 1);
+  }
+  return NULL;
+}
+
+static void check_mutation_round(struct sink *s, struct mut_arg *args) {
+  struct parsed p;
+  char name[32], want[32];
+
+  parse_or_fail(s, &p);
+  /* The status line comes from one call, code and reason together. */
+  snprintf(want, sizeof want, "T%d", p.status - 210); /* not 204 */
+  if (!(p.status == 200 && strcmp(p.reason, "OK") == 0))
+    assert_string_equal(p.reason, want);
+  for (int k = 0; k < M_THREADS; k++) {
+    /* Every add that returned FRB_OK is there, once; the refused one is
+     * not, and neither is anything after it. */
+    for (int i = 0; i < args[k].added; i++) {
+      snprintf(name, sizeof name, "X-M%d-%d", k, i);
+      snprintf(want, sizeof want, "v%d.%d", k, i);
+      assert_int_equal(count_field(&p, name), 1);
+      assert_string_equal(field_value(&p, name, 0), want);
+    }
+    snprintf(name, sizeof name, "X-M%d-%d", k, args[k].added);
+    assert_int_equal(count_field(&p, name), 0);
+    assert_int_equal(args[k].errors, 0);
+  }
+  assert_true(count_field(&p, "X-Shared") <= 1);
+  for (size_t i = 0; i < count_field(&p, "X-Tmp"); i++)
+    assert_true(strcmp(field_value(&p, "X-Tmp", i), "tmp") == 0 ||
+                strcmp(field_value(&p, "X-Tmp", i), "tmp2") == 0);
+  assert_int_equal(count_field(&p, "Content-Type"), 1);
+  parsed_free(&p);
+}
+
+static void test_threads_mutations_racing_flush_ok_or_esent(void **state) {
+  struct fixture *f = *state;
+  pthread_t t[M_THREADS];
+  struct mut_arg args[M_THREADS];
+  pthread_barrier_t start;
+  atomic_int ops;
+
+  for (int round = 0; round < M_ROUNDS; round++) {
+    sink_clear(&f->s);
+    assert_int_equal(frb_reset(f->r, sink_write, &f->s), FRB_OK);
+    assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 1 << 20),
+                     FRB_OK);
+    atomic_init(&ops, 0);
+    pthread_barrier_init(&start, NULL, M_THREADS + 1);
+    for (int k = 0; k < M_THREADS; k++)
+      args[k] = (struct mut_arg){f->r, &start, &ops, k, 0, -1, 0};
+    start_threads(t, M_THREADS, mutator, args, sizeof args[0]);
+    pthread_barrier_wait(&start);
+    /* Flush while they work: after a number of operations that varies
+     * with the round, no clock involved. */
+    while (atomic_load(&ops) < 10 + round * 20)
+      sched_yield();
+    assert_int_equal(frb_flush_headers(f->r), FRB_OK);
+    join_threads(t, M_THREADS);
+    pthread_barrier_destroy(&start);
+    assert_int_equal(f->s.writes, 1);
+    check_mutation_round(&f->s, args);
+  }
+}
+
+/* ---------------------------------------------- (2) the lock and I/O */
+
+struct reentrant {
+  frb_response *r;
+  struct sink s;
+  int calls;
+  int errors;
+};
+
+/* Runs inside the sink, i.e. while the head is being written: the header
+ * lock must not be held across I/O, or these calls would spin forever. */
+static int reentrant_sink(void *ctx, const void *buf, size_t len) {
+  struct reentrant *re = ctx;
+  char got[16];
+
+  re->calls++;
+  re->errors += frb_header_set(re->r, "X-In-Sink", "1") != FRB_ESENT;
+  re->errors += frb_header_get(re->r, "X-Before", got, sizeof got) != 1;
+  re->errors += frb_get_status(re->r) != 200;
+  re->errors += frb_headers_sent(re->r) != 1;
+  return sink_write(&re->s, buf, len);
+}
+
+static void test_lock_not_held_during_sink_io(void **state) {
+  struct reentrant re = {0};
+
+  (void)state;
+  sink_init(&re.s);
+  re.r = frb_new(reentrant_sink, &re);
+  assert_non_null(re.r);
+  assert_int_equal(frb_header_set(re.r, "X-Before", "b"), FRB_OK);
+  assert_int_equal(frb_write(re.r, "x", 1), FRB_OK);
+  finish_ok(re.r);
+  assert_int_equal(re.calls, 2);
+  assert_int_equal(re.errors, 0);
+  expect_sink(&re.s, "Status: 200 OK\r\nX-Before: b\r\n" CT_DEFAULT
+                     "Content-Length: 1\r\n\r\nx");
+  frb_free(re.r);
+  sink_destroy(&re.s);
+}
+
+#define MANY_THREADS 64
+#define MANY_OPS 60
+
+struct many_arg {
+  frb_response *r;
+  int k;
+  int errors;
+};
+
+/* Far more threads than cores on one hot field: a lock that never yields
+ * would let spinning threads starve a preempted holder. */
+static void *many(void *p) {
+  struct many_arg *a = p;
+  char v[16], got[16];
+
+  for (int i = 0; i < MANY_OPS; i++) {
+    snprintf(v, sizeof v, "%d-%d", a->k, i);
+    a->errors += frb_header_set(a->r, "X-Hot", v) != FRB_OK;
+    a->errors += frb_header_get(a->r, "X-Hot", got, sizeof got) < 3;
+  }
+  return NULL;
+}
+
+static void test_lock_many_more_threads_than_cores_progress(void **state) {
+  struct fixture *f = *state;
+  pthread_t t[MANY_THREADS];
+  struct many_arg args[MANY_THREADS];
+  struct parsed p;
+
+  for (int k = 0; k < MANY_THREADS; k++)
+    args[k] = (struct many_arg){f->r, k, 0};
+  start_threads(t, MANY_THREADS, many, args, sizeof args[0]);
+  join_threads(t, MANY_THREADS);
+  for (int k = 0; k < MANY_THREADS; k++)
+    assert_int_equal(args[k].errors, 0);
+  finish_ok(f->r);
+  parse_or_fail(&f->s, &p);
+  assert_int_equal(p.nfields, 2);
+  assert_int_equal(count_field(&p, "X-Hot"), 1);
+  /* The last value of some thread. */
+  assert_non_null(strstr(field_value(&p, "X-Hot", 0), "-59"));
+  parsed_free(&p);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+      T(test_threads_set_add_own_headers_exact_head),
+      T(test_threads_flush_race_exactly_one_winner),
+      T(test_threads_concurrent_writes_contiguous_head_first),
+      T(test_threads_mutations_racing_flush_ok_or_esent),
+      cmocka_unit_test(test_lock_not_held_during_sink_io),
+      T(test_lock_many_more_threads_than_cores_progress),
+#undef T
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
