@@ -26,9 +26,13 @@ static int cookie_value_ok(const char *v, size_t len) {
   return 1;
 }
 
-/* av-octet = %x20-3A / %x3C-7E: attribute values stop at ';'. */
+/* av-octet = %x20-3A / %x3C-7E: attribute values stop at ';'.  Leading or
+ * trailing spaces would be trimmed by the browser, so the value would not be
+ * the one asked for: refuse them. */
 static int attr_value_ok(const char *v) {
-  if (!*v)
+  size_t len = strlen(v);
+
+  if (len == 0 || v[0] == ' ' || v[len - 1] == ' ')
     return 0;
   for (; *v; v++) {
     unsigned char c = (unsigned char)*v;
