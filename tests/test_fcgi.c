@@ -1,0 +1,376 @@
+/* Semantic 11 of issue 2 and the libfcgi binding: a real FastCGI exchange
+ * over a unix socket, with no web server.  A server thread accepts with
+ * libfcgi and builds the response with libfrb; the test plays the web
+ * server, writing raw FastCGI records and reassembling FCGI_STDOUT. */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#include <frb_fcgi.h>
+
+#define CT_DEFAULT "Content-Type: text/plain; charset=utf-8\r\n"
+
+enum {
+  FCGI_BEGIN_REQUEST = 1,
+  FCGI_END_REQUEST = 3,
+  FCGI_PARAMS = 4,
+  FCGI_STDIN = 5,
+  FCGI_STDOUT = 6,
+  FCGI_STDERR = 7,
+  FCGI_RESPONDER = 1
+};
+
+/* Rule 11: libfrb must never format through libfcgi's printf.  These
+ * definitions take the place of libfcgi's for every caller in this
+ * program, the library included, and make any use visible. */
+static atomic_int printf_calls;
+
+int FCGX_FPrintF(FCGX_Stream *stream, const char *format, ...) {
+  (void)stream;
+  (void)format;
+  atomic_fetch_add(&printf_calls, 1);
+  return -1;
+}
+
+int FCGX_VFPrintF(FCGX_Stream *stream, const char *format, va_list arg) {
+  (void)stream;
+  (void)format;
+  (void)arg;
+  atomic_fetch_add(&printf_calls, 1);
+  return -1;
+}
+
+/* ------------------------------------------------------------- server */
+
+struct server;
+typedef void (*app_fn)(struct server *s, FCGX_Request *req, int n);
+
+struct server {
+  char dir[64];
+  char path[96];
+  int fd;
+  pthread_t thread;
+  app_fn app;
+  int requests; /* how many to accept */
+  int accept_failed;
+  frb_response *r;               /* kept across requests for frb_reset_fcgx */
+  int rc;                        /* the app's verdict */
+  pthread_barrier_t client_gone; /* for the closed-client test */
+};
+
+static void *serve(void *p) {
+  struct server *s = p;
+  FCGX_Request req;
+
+  FCGX_InitRequest(&req, s->fd, 0);
+  for (int n = 0; n < s->requests; n++) {
+    if (FCGX_Accept_r(&req) < 0) {
+      s->accept_failed = 1;
+      break;
+    }
+    s->app(s, &req, n);
+    FCGX_Finish_r(&req);
+  }
+  FCGX_Free(&req, 0);
+  return NULL;
+}
+
+static void server_start(struct server *s, app_fn app, int requests) {
+  memset(s, 0, sizeof *s);
+  strcpy(s->dir, "/tmp/frb-fcgi-XXXXXX");
+  assert_non_null(mkdtemp(s->dir));
+  snprintf(s->path, sizeof s->path, "%s/sock", s->dir);
+  s->fd = FCGX_OpenSocket(s->path, 8);
+  assert_true(s->fd >= 0);
+  s->app = app;
+  s->requests = requests;
+  s->rc = -100;
+  pthread_barrier_init(&s->client_gone, NULL, 2);
+  assert_int_equal(pthread_create(&s->thread, NULL, serve, s), 0);
+}
+
+static void server_stop(struct server *s) {
+  assert_int_equal(pthread_join(s->thread, NULL), 0);
+  close(s->fd);
+  unlink(s->path);
+  rmdir(s->dir);
+  pthread_barrier_destroy(&s->client_gone);
+  frb_free(s->r);
+  assert_int_equal(s->accept_failed, 0);
+}
+
+/* ------------------------------------------------------------- client */
+
+static void put_record(int fd, int type, const void *content, size_t len) {
+  unsigned char h[8] = {1,
+                        (unsigned char)type,
+                        0,
+                        1,
+                        (unsigned char)(len >> 8),
+                        (unsigned char)len,
+                        0,
+                        0};
+
+  assert_int_equal(write(fd, h, 8), 8);
+  if (len)
+    assert_int_equal(write(fd, content, len), (ssize_t)len);
+}
+
+static int read_full(int fd, void *buf, size_t len) {
+  size_t got = 0;
+
+  while (got < len) {
+    ssize_t n = read(fd, (char *)buf + got, len - got);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return -1;
+    got += (size_t)n;
+  }
+  return 0;
+}
+
+static int client_connect(const struct server *s) {
+  struct sockaddr_un a;
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+  assert_true(fd >= 0);
+  memset(&a, 0, sizeof a);
+  a.sun_family = AF_UNIX;
+  snprintf(a.sun_path, sizeof a.sun_path, "%s", s->path);
+  assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+  return fd;
+}
+
+/* BEGIN_REQUEST (responder), empty PARAMS, empty STDIN. */
+static void send_request(int fd) {
+  static const unsigned char begin[8] = {0, FCGI_RESPONDER, 0, 0, 0, 0, 0, 0};
+
+  put_record(fd, FCGI_BEGIN_REQUEST, begin, sizeof begin);
+  put_record(fd, FCGI_PARAMS, NULL, 0);
+  put_record(fd, FCGI_STDIN, NULL, 0);
+}
+
+/* One whole exchange: returns the reassembled FCGI_STDOUT stream. */
+static void exchange(const struct server *s, struct sink *out) {
+  int fd = client_connect(s);
+  unsigned char h[8], content[65536 + 256];
+  int ended = 0;
+  size_t stderr_bytes = 0;
+
+  send_request(fd);
+  while (!ended) {
+    size_t len, pad;
+
+    assert_int_equal(read_full(fd, h, 8), 0);
+    assert_int_equal(h[0], 1);
+    assert_int_equal((h[2] << 8) | h[3], 1); /* our request id */
+    len = (size_t)h[4] << 8 | h[5];
+    pad = h[6];
+    assert_int_equal(read_full(fd, content, len + pad), 0);
+    switch (h[1]) {
+    case FCGI_STDOUT: sink_write(out, content, len); break;
+    case FCGI_STDERR: stderr_bytes += len; break;
+    case FCGI_END_REQUEST:
+      assert_int_equal(len, 8);
+      assert_int_equal(content[4], 0); /* FCGI_REQUEST_COMPLETE */
+      ended = 1;
+      break;
+    default: fail_msg("unexpected record type %d", h[1]);
+    }
+  }
+  assert_int_equal(stderr_bytes, 0);
+  close(fd);
+}
+
+/* ---------------------------------------------------------------- tests */
+
+static void app_simple(struct server *s, FCGX_Request *req, int n) {
+  int rc;
+
+  (void)n;
+  s->r = frb_new_fcgx(req->out);
+  if (!s->r)
+    return;
+  rc = frb_set_status(s->r, 201);
+  rc = rc ? rc : frb_header_set(s->r, "X-A", "1");
+  rc = rc ? rc : frb_header_add(s->r, "Set-Cookie", "a=1");
+  rc = rc ? rc : frb_header_add(s->r, "Set-Cookie", "b=2");
+  rc = rc ? rc : frb_write(s->r, "hello ", 6);
+  rc = rc ? rc : frb_write(s->r, "fastcgi", 7);
+  rc = rc ? rc : frb_finish(s->r);
+  s->rc = rc;
+}
+
+static void test_fcgi_exchange_exact_head_and_body(void **state) {
+  struct server s;
+  struct sink out;
+
+  (void)state;
+  sink_init(&out);
+  server_start(&s, app_simple, 1);
+  exchange(&s, &out);
+  server_stop(&s);
+  assert_int_equal(s.rc, FRB_OK);
+  expect_sink(&out, "Status: 201 Created\r\nX-A: 1\r\nSet-Cookie: a=1\r\n"
+                    "Set-Cookie: b=2\r\n" CT_DEFAULT
+                    "Content-Length: 13\r\n\r\nhello fastcgi");
+  sink_destroy(&out);
+}
+
+/* Request 0 with frb_new_fcgx, the next ones on the same response with
+ * frb_reset_fcgx; request 1 streams a body larger than the buffer. */
+static void app_reuse(struct server *s, FCGX_Request *req, int n) {
+  static char big[70000];
+  int rc;
+
+  if (n == 0) {
+    s->r = frb_new_fcgx(req->out);
+    if (!s->r)
+      return;
+    rc = frb_set_limit(s->r, FRB_LIMIT_HEAD_BYTES, 1000);
+    rc = rc ? rc : frb_header_set(s->r, "X-N", "0");
+    rc = rc ? rc : frb_finish(s->r);
+  } else {
+    rc = frb_reset_fcgx(s->r, req->out);
+    rc = rc ? rc : frb_header_setf(s->r, "X-N", "%d", n);
+    memset(big, 'a' + n, sizeof big);
+    rc = rc ? rc : frb_write(s->r, big, n == 1 ? sizeof big : 3);
+    rc = rc ? rc : frb_finish(s->r);
+  }
+  if (s->rc == -100 || rc != FRB_OK)
+    s->rc = rc;
+}
+
+static void test_fcgi_reset_fcgx_reuses_response(void **state) {
+  static const char h1[] = "Status: 200 OK\r\nX-N: 1\r\n" CT_DEFAULT "\r\n";
+  struct server s;
+  struct sink out;
+  char *big = repeat('b', 70000);
+
+  (void)state;
+  sink_init(&out);
+  server_start(&s, app_reuse, 3);
+  exchange(&s, &out);
+  expect_sink(&out, "Status: 200 OK\r\nX-N: 0\r\nContent-Length: 0\r\n\r\n");
+  sink_clear(&out);
+  exchange(&s, &out);
+  assert_int_equal(out.len, sizeof h1 - 1 + 70000);
+  expect_bytes("head", out.buf, sizeof h1 - 1, h1, sizeof h1 - 1);
+  expect_bytes("body", out.buf + sizeof h1 - 1, 70000, big, 70000);
+  sink_clear(&out);
+  exchange(&s, &out);
+  expect_sink(&out, "Status: 200 OK\r\nX-N: 2\r\n" CT_DEFAULT
+                    "Content-Length: 3\r\n\r\nccc");
+  server_stop(&s);
+  assert_int_equal(s.rc, FRB_OK);
+  sink_destroy(&out);
+  free(big);
+}
+
+static void app_printf_bait(struct server *s, FCGX_Request *req, int n) {
+  int rc;
+
+  (void)n;
+  s->r = frb_new_fcgx(req->out);
+  if (!s->r)
+    return;
+  /* Conversions that libfcgi's own printf gets wrong or would act on. */
+  rc = frb_header_set(s->r, "X-Literal", "100% %s %n %zu %%");
+  rc = rc ? rc
+          : frb_header_setf(s->r, "X-Fmt", "%zu|%lld|%ld|%hhd", (size_t)42,
+                            -9000000000LL, 123456789L, (char)-1);
+  rc = rc ? rc : frb_write(s->r, "%s%n", 4);
+  rc = rc ? rc : frb_finish(s->r);
+  s->rc = rc;
+}
+
+static void test_fcgi_writes_with_putstr_never_printf(void **state) {
+  struct server s;
+  struct sink out;
+
+  (void)state;
+  sink_init(&out);
+  atomic_store(&printf_calls, 0);
+  server_start(&s, app_printf_bait, 1);
+  exchange(&s, &out);
+  server_stop(&s);
+  assert_int_equal(s.rc, FRB_OK);
+  assert_int_equal(atomic_load(&printf_calls), 0);
+  expect_sink(&out, "Status: 200 OK\r\nX-Literal: 100% %s %n %zu %%\r\n"
+                    "X-Fmt: 42|-9000000000|123456789|-1\r\n" CT_DEFAULT
+                    "Content-Length: 4\r\n\r\n%s%n");
+  sink_destroy(&out);
+}
+
+/* The client hangs up before reading: streaming a large body must end in
+ * FRB_EIO (libfcgi turns EPIPE into a stream error), not a crash. */
+static void app_client_gone(struct server *s, FCGX_Request *req, int n) {
+  static char chunk[65536];
+  int rc = FRB_OK;
+
+  (void)n;
+  pthread_barrier_wait(&s->client_gone);
+  s->r = frb_new_fcgx(req->out);
+  if (!s->r)
+    return;
+  memset(chunk, 'z', sizeof chunk);
+  for (int i = 0; i < 1024 && rc == FRB_OK; i++) /* at most 64 MiB */
+    rc = frb_write(s->r, chunk, sizeof chunk);
+  s->rc = rc;
+  if (rc == FRB_EIO) /* and it stays failed */
+    s->rc = frb_write(s->r, "x", 1) == FRB_EIO && frb_finish(s->r) == FRB_EIO
+                ? FRB_EIO
+                : -99;
+}
+
+static void test_fcgi_closed_client_makes_write_eio(void **state) {
+  struct server s;
+  int fd;
+
+  (void)state;
+  server_start(&s, app_client_gone, 1);
+  fd = client_connect(&s);
+  send_request(fd);
+  close(fd);
+  pthread_barrier_wait(&s.client_gone);
+  server_stop(&s);
+  assert_int_equal(s.rc, FRB_EIO);
+}
+
+static void test_fcgi_null_stream_is_einval(void **state) {
+  struct sink sk;
+  frb_response *r;
+
+  (void)state;
+  sink_init(&sk);
+  r = new_on(&sk);
+  assert_null(frb_new_fcgx(NULL));
+  assert_int_equal(frb_reset_fcgx(r, NULL), FRB_EINVAL);
+  assert_int_equal(frb_reset_fcgx(NULL, NULL), FRB_EINVAL);
+  finish_ok(r);
+  expect_sink(&sk, "Status: 200 OK\r\nContent-Length: 0\r\n\r\n");
+  frb_free(r);
+  sink_destroy(&sk);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_fcgi_exchange_exact_head_and_body),
+      cmocka_unit_test(test_fcgi_reset_fcgx_reuses_response),
+      cmocka_unit_test(test_fcgi_writes_with_putstr_never_printf),
+      cmocka_unit_test(test_fcgi_closed_client_makes_write_eio),
+      cmocka_unit_test(test_fcgi_null_stream_is_einval),
+  };
+
+  if (FCGX_Init() != 0)
+    return 1;
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
