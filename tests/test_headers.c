@@ -572,6 +572,29 @@ static void test_set_limit_unknown_limit_is_einval(void **state) {
   expect_head(f, "");
 }
 
+/* ----------------------------------------------------- wire form (3) */
+
+static void test_head_never_obs_fold_or_http_status_line(void **state) {
+  struct fixture *f = *state;
+  struct parsed p;
+
+  assert_int_equal(frb_header_add(f->r, "A", "\t folded?"), FRB_OK);
+  assert_int_equal(frb_header_add(f->r, "B", " \t"), FRB_OK);
+  assert_int_equal(frb_header_set(f->r, "C", "x\ty"), FRB_OK);
+  assert_int_equal(frb_set_status_reason(f->r, 200, "HTTP/1.1 200 OK"), FRB_OK);
+  finish_ok(f->r);
+  expect_sink(&f->s, "Status: 200 HTTP/1.1 200 OK\r\nA: folded?\r\nB: \r\n"
+                     "C: x\ty\r\nContent-Length: 0\r\n\r\n");
+  /* The strict parser refuses obs-fold and bare CR or LF. */
+  parse_or_fail(&f->s, &p);
+  assert_int_equal(p.nfields, 4);
+  assert_int_equal(p.head_len, f->s.len);
+  assert_null(strstr(f->s.buf, "\r\n "));
+  assert_null(strstr(f->s.buf, "\r\n\t"));
+  assert_int_equal(strncmp(f->s.buf, "HTTP/", 5) != 0, 1);
+  parsed_free(&p);
+}
+
 /* --------------------------------------------------- after the head (3) */
 
 static void test_header_calls_after_head_sent_are_esent(void **state) {
@@ -630,6 +653,7 @@ int main(void) {
       T(test_set_limit_head_below_current_head_is_etoobig),
       T(test_set_limit_after_head_sent_is_esent),
       T(test_set_limit_unknown_limit_is_einval),
+      T(test_head_never_obs_fold_or_http_status_line),
       T(test_header_calls_after_head_sent_are_esent),
 #undef T
   };

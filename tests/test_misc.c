@@ -260,6 +260,45 @@ static void test_responses_are_independent(void **state) {
   sink_destroy(&sb);
 }
 
+/* The helper the thread tests rely on must itself be strict. */
+static void test_strict_parser_rejects_malformed_heads(void **state) {
+  static const char *const bad[] = {
+      "",
+      "HTTP/1.1 200 OK\r\n\r\n",
+      "Status: 200 OK\n\r\n",
+      "Status: 200\r\n\r\n",
+      "Status: 20 OK\r\n\r\n",
+      "Status: 200 OK\r\nA: 1\n\r\n",
+      "Status: 200 OK\r\nA: 1\r\n folded\r\n\r\n",
+      "Status: 200 OK\r\nA 1\r\n\r\n",
+      "Status: 200 OK\r\nA : 1\r\n\r\n",
+      "Status: 200 OK\r\n: 1\r\n\r\n",
+      "Status: 200 OK\r\nA: 1\rB: 2\r\n\r\n",
+      "Status: 200 OK\r\nA: \x01\r\n\r\n",
+      "Status: 200 OK\r\nA: 1\r\n",
+  };
+  static const char good[] = "Status: 299 Fine \x80\r\nA:1\r\nB: \t2 3\t\r\n"
+                             "C:\r\n\r\nbody\r\n";
+  struct parsed p;
+
+  (void)state;
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    if (parse_response(bad[i], strlen(bad[i]), &p) == 0)
+      fail_msg("parser accepted bad head %zu", i);
+    parsed_free(&p);
+  }
+  assert_int_equal(parse_response(good, sizeof good - 1, &p), 0);
+  assert_int_equal(p.status, 299);
+  assert_string_equal(p.reason, "Fine \x80");
+  assert_int_equal(p.nfields, 3);
+  assert_string_equal(field_value(&p, "a", 0), "1");
+  assert_string_equal(field_value(&p, "B", 0), "2 3");
+  assert_string_equal(field_value(&p, "C", 0), "");
+  assert_int_equal(p.body_len, 6);
+  assert_memory_equal(p.body, "body\r\n", 6);
+  parsed_free(&p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -275,6 +314,7 @@ int main(void) {
       cmocka_unit_test(test_new_fd_writes_to_a_socket),
       cmocka_unit_test(test_new_fd_does_not_close_the_descriptor),
       cmocka_unit_test(test_responses_are_independent),
+      cmocka_unit_test(test_strict_parser_rejects_malformed_heads),
 #undef T
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
