@@ -203,11 +203,24 @@ e2e_start_nginx() {
   e2e_start nginx "$E2E_DIR/nginx.out" \
     nginx -p "$E2E_DIR" -e "$E2E_DIR/nginx-error.log" -c "$E2E_DIR/nginx.conf"
   E2E_NGINX_PID=$E2E_LAST_PID
-  e2e_wait_for e2e_port_open "$port" || {
-    echo "e2e: nginx did not start:" >&2
+  e2e_wait_for e2e_port_open "$port" && e2e_started "$E2E_NGINX_PID" \
+    "$E2E_DIR/nginx.out" "$E2E_DIR/nginx-error.log" || {
+    echo "e2e: nginx did not start on port $port:" >&2
     cat "$E2E_DIR/nginx.out" "$E2E_DIR/nginx-error.log" >&2
+    e2e_stop "$E2E_NGINX_PID"
     return 1
   }
+}
+
+# e2e_started PID LOG...: the server is still running a moment after its
+# port opened, and did not log a failed bind: on a busy machine another
+# program can take the port between e2e_free_port and the server's bind,
+# and then it is that program that answers the port check.
+e2e_started() {
+  local pid=$1
+  shift
+  sleep 0.3
+  e2e_alive "$pid" && ! grep -qE 'emerg|could not bind|Address already in use' "$@" 2>/dev/null
 }
 
 # e2e_apache_conf PORT SOCKET CGI_PROGRAM: writes $E2E_DIR/httpd.conf,
@@ -258,9 +271,11 @@ e2e_start_apache() {
   }
   e2e_start apache "$E2E_DIR/apache.out" apache2 -f "$E2E_DIR/httpd.conf" -DFOREGROUND
   E2E_APACHE_PID=$E2E_LAST_PID
-  e2e_wait_for e2e_port_open "$port" || {
-    echo "e2e: Apache did not start:" >&2
+  e2e_wait_for e2e_port_open "$port" && e2e_started "$E2E_APACHE_PID" \
+    "$E2E_DIR/apache.out" "$E2E_DIR/apache-error.log" || {
+    echo "e2e: Apache did not start on port $port:" >&2
     cat "$E2E_DIR/apache.out" "$E2E_DIR/apache-error.log" >&2
+    e2e_stop "$E2E_APACHE_PID"
     return 1
   }
 }
