@@ -1,0 +1,305 @@
+#!/bin/sh
+# bench/run.sh: runs libfrb's benchmarks and prints their tables (Markdown).
+#
+#   bench/run.sh [contention] [ops] [allocs] [go]     (default: all four)
+#
+# Environment:
+#   BENCH_BIN   directory holding the built programs (default: ./bench)
+#   RUNS        runs per figure, the median is reported (default 5)
+#   MS          milliseconds per contention run (default 200)
+#   THREADS     thread counts (default "1 2 4 8 16 64")
+#   CC, CFLAGS  used to build bench/ops_mhd.c when libmicrohttpd is present
+#   GO          the go command (default: go, if installed)
+#
+# Benchmarks report; they never pass or fail on a time.  The exit status is
+# non-zero only when a program could not run (or allocs saw an allocation in
+# steady state, which is a correctness claim, not a timing).
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+BENCH_BIN=${BENCH_BIN:-./bench}
+RUNS=${RUNS:-5}
+MS=${MS:-200}
+THREADS=${THREADS:-1 2 4 8 16 64}
+CC=${CC:-cc}
+CFLAGS=${CFLAGS:--O2}
+GO=${GO:-go}
+LOCKS="spin mutex rwlock pspin"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/frb-bench.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+status=0
+
+# median of the numbers on stdin
+median() {
+  sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
+
+# get FILE KEY...: median of the last field of the lines whose leading
+# fields are KEY...
+get() {
+  f=$1
+  shift
+  awk -v key="$*" '{ v = $NF; $NF = ""; sub(/ $/, ""); if ($0 == key) print v }' \
+    "$f" | median
+}
+
+# rmed FILE A B KEY...: median over runs of A/B, where the k-th line of A
+# and the k-th line of B for KEY come from the same round of the
+# interleaved runs.  Steadier than a ratio of medians on a busy machine.
+rmed() {
+  f=$1 a=$2 b=$3
+  shift 3
+  awk -v a="$a" -v b="$b" -v key="$*" '
+    { v = $NF; l = $1; $1 = ""; $NF = ""; k = $0; gsub(/^ +| +$/, "", k)
+      if (k == key) { if (l == a) x[++na] = v; else if (l == b) y[++nb] = v } }
+    END { for (i = 1; i <= na && i <= nb; i++) if (y[i] > 0) print x[i] / y[i] }' "$f" |
+    median | awk '{ printf "%.2f", $1 }'
+}
+
+mops() { awk -v v="${1:-0}" 'BEGIN { printf "%.2f", v / 1e6 }'; }
+ratio() {
+  awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'
+}
+
+lockname() {
+  case $1 in
+  spin) echo libfrb-spin ;;
+  mutex) echo pthread_mutex ;;
+  rwlock) echo pthread_rwlock ;;
+  pspin) echo pthread_spin ;;
+  esac
+}
+
+# ------------------------------------------------------------ contention
+contention() {
+  raw=$tmp/contention.txt
+  : >"$raw"
+  for l in $LOCKS; do
+    if [ ! -x "$BENCH_BIN/contention-$l" ]; then
+      echo "run.sh: $BENCH_BIN/contention-$l missing (make bench-build)" >&2
+      status=1
+      return
+    fi
+  done
+  echo "## contention: ops/s (millions), median of $RUNS runs of ${MS} ms"
+  echo
+  echo "Ratios: median over the $RUNS rounds of libfrb-spin / the other lock"
+  echo "within the same round (the locks run one after another in each round)."
+  echo
+  started=$(date +%s)
+  for spec in "shared mix" "private mix" "shared set"; do
+    set -- $spec
+    mode=$1 work=$2
+    for t in $THREADS; do
+      r=0
+      while [ $r -lt "$RUNS" ]; do
+        # Interleave the locks within each run so that drift in the
+        # machine's load hits them all alike.
+        for l in $LOCKS; do
+          "$BENCH_BIN/contention-$l" -m "$mode" -w "$work" -t "$t" -d "$MS" \
+            >>"$raw" || status=1
+        done
+        r=$((r + 1))
+      done
+    done
+    echo "### $mode response, workload $work"
+    echo
+    echo "| threads | libfrb-spin | pthread_mutex | pthread_rwlock | pthread_spin | spin/mutex | spin/rwlock | spin/pspin |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for t in $THREADS; do
+      s=$(get "$raw" libfrb-spin "$mode" "$work" "$t")
+      m=$(get "$raw" pthread_mutex "$mode" "$work" "$t")
+      w=$(get "$raw" pthread_rwlock "$mode" "$work" "$t")
+      p=$(get "$raw" pthread_spin "$mode" "$work" "$t")
+      echo "| $t | $(mops "$s") | $(mops "$m") | $(mops "$w") | $(mops "$p") | $(rmed "$raw" libfrb-spin pthread_mutex "$mode" "$work" "$t") | $(rmed "$raw" libfrb-spin pthread_rwlock "$mode" "$work" "$t") | $(rmed "$raw" libfrb-spin pthread_spin "$mode" "$work" "$t") |"
+    done
+    echo
+    printf "64 threads / 2 threads:"
+    for l in $LOCKS; do
+      n=$(lockname $l)
+      printf " %s %s;" "$n" "$(ratio "$(get "$raw" "$n" "$mode" "$work" 64)" \
+        "$(get "$raw" "$n" "$mode" "$work" 2)")"
+    done
+    echo
+    echo
+  done
+  echo "(contention took $(($(date +%s) - started)) s)"
+  echo
+}
+
+# ------------------------------------------------------------------- ops
+ops() {
+  raw=$tmp/ops.txt
+  : >"$raw"
+  for b in ops-spin ops-nolock; do
+    if [ ! -x "$BENCH_BIN/$b" ]; then
+      echo "run.sh: $BENCH_BIN/$b missing (make bench-build)" >&2
+      status=1
+      return
+    fi
+  done
+  mhd=
+  # shellcheck disable=SC2046 # pkg-config prints flags to be split
+  if pkg-config --exists libmicrohttpd 2>/dev/null &&
+    $CC $CFLAGS -std=c11 -D_XOPEN_SOURCE=700 \
+      $(pkg-config --cflags libmicrohttpd) "$here/ops_mhd.c" \
+      $(pkg-config --libs libmicrohttpd) -o "$tmp/ops_mhd" 2>"$tmp/mhd.err"; then
+    mhd=$tmp/ops_mhd
+  fi
+  # Alternate the two builds, RUNS times; each run is itself a median of 7.
+  r=0
+  while [ $r -lt "$RUNS" ]; do
+    "$BENCH_BIN/ops-spin" >>"$raw" || status=1
+    "$BENCH_BIN/ops-nolock" >>"$raw" || status=1
+    [ -n "$mhd" ] && "$mhd" >>"$raw"
+    r=$((r + 1))
+  done
+  echo "## ops: single thread, ns per operation, median of $RUNS runs"
+  echo
+  echo "Each run is itself the median of 7 rounds; spin/floor is the median of"
+  echo "the per-run ratios (the two builds alternate)."
+  echo
+  if [ -n "$mhd" ]; then
+    echo "| operation | headers present | libfrb-spin | no lock (floor) | spin/floor | libmicrohttpd |"
+    echo "|---|---:|---:|---:|---:|---:|"
+  else
+    echo "| operation | headers present | libfrb-spin | no lock (floor) | spin/floor |"
+    echo "|---|---:|---:|---:|---:|"
+  fi
+  for op in set add get del flush+reset fill; do
+    for n in 10 100; do
+      s=$(get "$raw" libfrb-spin "$op" "$n")
+      f=$(get "$raw" none "$op" "$n")
+      line="| $op | $n | $s | $f | $(rmed "$raw" libfrb-spin none "$op" "$n") |"
+      if [ -n "$mhd" ]; then
+        m=$(get "$raw" libmicrohttpd "$op" "$n")
+        line="$line ${m:--} |"
+      fi
+      echo "$line"
+    done
+  done
+  echo
+  if [ -n "$mhd" ]; then
+    echo "libmicrohttpd $(pkg-config --modversion libmicrohttpd): no 'set' (measured as del + add) and no flush of its own; 'fill' creates and destroys a response."
+  else
+    echo "libmicrohttpd: not measured (pkg-config libmicrohttpd not found or did not build)."
+  fi
+  echo
+  cp "$raw" "$tmp/ops.keep"
+}
+
+# ---------------------------------------------------------------- allocs
+allocs() {
+  echo "## allocs: heap allocations with frb_reset reuse"
+  echo
+  if [ ! -x "$BENCH_BIN/allocs" ]; then
+    echo "run.sh: $BENCH_BIN/allocs missing (make bench-build)" >&2
+    status=1
+    return
+  fi
+  "$BENCH_BIN/allocs" >"$tmp/allocs.txt"
+  rc=$?
+  echo "| measure | allocations |"
+  echo "|---|---:|"
+  awk '{ k = $1; $1 = ""; sub(/^ /, ""); printf "| %s | %s |\n", k, $0 }' "$tmp/allocs.txt"
+  echo
+  if [ $rc -ne 0 ]; then
+    echo "STEADY STATE IS NOT ZERO: see above"
+    status=1
+  fi
+  echo
+}
+
+# -------------------------------------------------------------------- go
+gobench() {
+  if ! command -v "$GO" >/dev/null 2>&1; then
+    echo "## go: not measured ($GO not installed)"
+    echo
+    return
+  fi
+  gotmp=$tmp/go
+  mkdir -p "$gotmp"
+  # GOPATH mode, no module, no network, a private cache: works offline and
+  # for any user.
+  if ! (cd "$gotmp" && GOCACHE=$gotmp/cache GOPATH=$gotmp/path GOPROXY=off \
+    GO111MODULE=off GOFLAGS="" "$GO" build -o "$gotmp/hdrbench" "$here/go/main.go"); then
+    echo "## go: build failed"
+    status=1
+    return
+  fi
+  threads=$(echo $THREADS | tr ' ' ',')
+  "$gotmp/hdrbench" -runs "$RUNS" -ms "$MS" -threads "$threads" >"$tmp/go.txt" ||
+    status=1
+  g=$tmp/go.txt
+  echo "## go: $("$GO" version | awk '{ print $3 }'), http.Header, GOMAXPROCS=$(nproc)"
+  echo
+  echo "| single goroutine, 10 present | ns/op |"
+  echo "|---|---:|"
+  for l in go-mutex go-rwmutex go-none; do
+    echo "| $l Header.Set | $(get "$g" "$l" set1 ns) |"
+  done
+  echo "| make(http.Header) + 10 Set | $(get "$g" go fill10 ns) |"
+  echo
+  for work in set mix; do
+    echo "### one shared header, workload $work (millions of ops/s)"
+    echo
+    if [ -s "$tmp/contention.txt" ]; then
+      echo "| goroutines/threads | go-mutex | go-rwmutex | libfrb-spin | libfrb/go-mutex |"
+      echo "|---:|---:|---:|---:|---:|"
+    else
+      echo "| goroutines | go-mutex | go-rwmutex |"
+      echo "|---:|---:|---:|"
+    fi
+    for t in $THREADS; do
+      m=$(get "$g" go-mutex shared "$work" "$t")
+      w=$(get "$g" go-rwmutex shared "$work" "$t")
+      if [ -s "$tmp/contention.txt" ]; then
+        s=$(get "$tmp/contention.txt" libfrb-spin shared "$work" "$t")
+        echo "| $t | $(mops "$m") | $(mops "$w") | $(mops "$s") | $(ratio "$s" "$m") |"
+      else
+        echo "| $t | $(mops "$m") | $(mops "$w") |"
+      fi
+    done
+    echo
+    printf "64/2: go-mutex %s; go-rwmutex %s" \
+      "$(ratio "$(get "$g" go-mutex shared "$work" 64)" "$(get "$g" go-mutex shared "$work" 2)")" \
+      "$(ratio "$(get "$g" go-rwmutex shared "$work" 64)" "$(get "$g" go-rwmutex shared "$work" 2)")"
+    if [ -s "$tmp/contention.txt" ]; then
+      printf "; libfrb-spin %s" \
+        "$(ratio "$(get "$tmp/contention.txt" libfrb-spin shared "$work" 64)" \
+          "$(get "$tmp/contention.txt" libfrb-spin shared "$work" 2)")"
+    fi
+    echo
+    echo
+  done
+  echo "unguarded: $(grep '^go crash' "$g" | cut -d' ' -f3-)"
+  echo
+  if [ -s "$tmp/ops.keep" ]; then
+    s=$(get "$tmp/ops.keep" libfrb-spin set 10)
+    m=$(get "$g" go-mutex set1 ns)
+    fs=$(get "$tmp/ops.keep" libfrb-spin fill 10)
+    fg=$(get "$g" go fill10 ns)
+    echo "libfrb set (10 present) $s ns vs Go sync.Mutex Header.Set $m ns: libfrb is $(ratio "$m" "$s")x Go's speed."
+    echo "libfrb reset + 10 sets $fs ns vs Go make(http.Header) + 10 Set $fg ns: libfrb is $(ratio "$fg" "$fs")x Go's speed."
+    echo
+  fi
+}
+
+[ $# -eq 0 ] && set -- contention ops allocs go
+echo "# libfrb benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+for section in "$@"; do
+  case $section in
+  contention) contention ;;
+  ops) ops ;;
+  allocs) allocs ;;
+  go) gobench ;;
+  *)
+    echo "run.sh: unknown section $section" >&2
+    status=2
+    ;;
+  esac
+done
+exit $status
