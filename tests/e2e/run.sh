@@ -85,7 +85,7 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
-trap 'echo "e2e: interrupted"; exit 130' INT TERM
+trap 'fail "interrupted by a signal"; finish; exit 130' INT TERM
 
 e2e_make_dir
 d=$E2E_DIR
@@ -236,7 +236,11 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 # sockerr, good, bad.
 wrk_run() {
   local name=$1 url=$2 secs=$3 out=$d/wrk-$1.txt
-  wrk -t2 -c16 -d"${secs}s" --timeout 10s -s "$here/fanout-check.lua" "$url" >"$out" 2>&1
+  # In the background and waited for, so that a signal reaches the trap
+  # at once and the trap stops wrk by its PID.
+  e2e_start wrk "$out" wrk -t2 -c16 -d"${secs}s" --timeout 10s \
+    -s "$here/fanout-check.lua" "$url"
+  wait "$E2E_LAST_PID"
   parse_wrk "$out"
 }
 parse_wrk() {
