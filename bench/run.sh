@@ -45,17 +45,23 @@ get() {
     "$f" | median
 }
 
-# rmed FILE A B KEY...: median over runs of A/B, where the k-th line of A
-# and the k-th line of B for KEY come from the same round of the
-# interleaved runs.  Steadier than a ratio of medians on a busy machine.
+# rpair FILE KEY1 KEY2: median over rounds of KEY1/KEY2, where a key is
+# every field of a line but the last (the figure), and the k-th line of
+# each key comes from round k.  Steadier than a ratio of medians on a busy
+# machine, since the two figures were taken seconds apart.
+rpair() {
+  awk -v k1="$2" -v k2="$3" '
+    { v = $NF; $NF = ""; k = $0; gsub(/^ +| +$/, "", k)
+      if (k == k1) x[++n1] = v; else if (k == k2) y[++n2] = v }
+    END { for (i = 1; i <= n1 && i <= n2; i++) if (y[i] > 0) print x[i] / y[i] }' "$1" |
+    median | awk '{ printf "%.2f", $1 }'
+}
+
+# rmed FILE A B KEY...: rpair for lock A against lock B on the same KEY.
 rmed() {
   f=$1 a=$2 b=$3
   shift 3
-  awk -v a="$a" -v b="$b" -v key="$*" '
-    { v = $NF; l = $1; $1 = ""; $NF = ""; k = $0; gsub(/^ +| +$/, "", k)
-      if (k == key) { if (l == a) x[++na] = v; else if (l == b) y[++nb] = v } }
-    END { for (i = 1; i <= na && i <= nb; i++) if (y[i] > 0) print x[i] / y[i] }' "$f" |
-    median | awk '{ printf "%.2f", $1 }'
+  rpair "$f" "$a $*" "$b $*"
 }
 
 mops() { awk -v v="${1:-0}" 'BEGIN { printf "%.2f", v / 1e6 }'; }
@@ -85,24 +91,25 @@ contention() {
   done
   echo "## contention: ops/s (millions), median of $RUNS runs of ${MS} ms"
   echo
-  echo "Ratios: median over the $RUNS rounds of libfrb-spin / the other lock"
-  echo "within the same round (the locks run one after another in each round)."
+  echo "Each round runs every thread count, and within it every lock, one"
+  echo "after another.  Ratios are the median over the $RUNS rounds of the ratio"
+  echo "within a round: libfrb-spin / the other lock, and T=64 / T=2."
   echo
   started=$(date +%s)
   for spec in "shared mix" "private mix" "shared set"; do
     set -- $spec
     mode=$1 work=$2
-    for t in $THREADS; do
-      r=0
-      while [ $r -lt "$RUNS" ]; do
-        # Interleave the locks within each run so that drift in the
-        # machine's load hits them all alike.
+    r=0
+    while [ $r -lt "$RUNS" ]; do
+      # Interleave thread counts and locks within each round so that drift
+      # in the machine's load hits them all alike.
+      for t in $THREADS; do
         for l in $LOCKS; do
           "$BENCH_BIN/contention-$l" -m "$mode" -w "$work" -t "$t" -d "$MS" \
             >>"$raw" || status=1
         done
-        r=$((r + 1))
       done
+      r=$((r + 1))
     done
     echo "### $mode response, workload $work"
     echo
@@ -116,11 +123,10 @@ contention() {
       echo "| $t | $(mops "$s") | $(mops "$m") | $(mops "$w") | $(mops "$p") | $(rmed "$raw" libfrb-spin pthread_mutex "$mode" "$work" "$t") | $(rmed "$raw" libfrb-spin pthread_rwlock "$mode" "$work" "$t") | $(rmed "$raw" libfrb-spin pthread_spin "$mode" "$work" "$t") |"
     done
     echo
-    printf "64 threads / 2 threads:"
+    printf "64 threads / 2 threads (median of per-round ratios):"
     for l in $LOCKS; do
       n=$(lockname $l)
-      printf " %s %s;" "$n" "$(ratio "$(get "$raw" "$n" "$mode" "$work" 64)" \
-        "$(get "$raw" "$n" "$mode" "$work" 2)")"
+      printf " %s %s;" "$n" "$(rpair "$raw" "$n $mode $work 64" "$n $mode $work 2")"
     done
     echo
     echo
