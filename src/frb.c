@@ -221,6 +221,7 @@ static inline int fits(const frb_response *r, size_t head_len) {
 struct set_plan {
   long first;
   uint32_t new_len; /* of the rewritten or appended line */
+  uint32_t later;   /* bytes of the later lines of the same field */
   int64_t delta;
 };
 
@@ -236,8 +237,8 @@ static void plan_set(const frb_response *r, const struct frb_field_arg *a,
   f = &r->fields[p->first];
   /* The first occurrence keeps its place and its spelling. */
   p->new_len = line_len(f->name_len, a->value_len);
-  p->delta =
-      (int64_t)p->new_len - f->len - bytes_of_later(r, a, (uint32_t)p->first);
+  p->later = bytes_of_later(r, a, (uint32_t)p->first);
+  p->delta = (int64_t)p->new_len - f->len - p->later;
 }
 
 static void apply_set(frb_response *r, const struct frb_field_arg *a,
@@ -249,8 +250,10 @@ static void apply_set(frb_response *r, const struct frb_field_arg *a,
     return;
   }
   f = &r->fields[p->first];
-  remove_later(r, a, (uint32_t)p->first);
-  resize_line(r, (uint32_t)p->first, p->new_len);
+  if (p->later)
+    remove_later(r, a, (uint32_t)p->first);
+  if (p->new_len != f->len)
+    resize_line(r, (uint32_t)p->first, p->new_len);
   put_value(header_region(r) + f->off, f->name_len, a->value, a->value_len);
 }
 
@@ -324,6 +327,17 @@ static int del_step(frb_response *r, const void *arg, struct frb_need *need) {
   return FRB_OK;
 }
 
+/* 1*DIGIT, and no more than a signed 64-bit count: nginx refuses a longer
+ * Content-Length as invalid and answers 502. */
+static int content_length_ok(const struct frb_field_arg *a) {
+  static const char max[] = "9223372036854775807";
+
+  if (!frb__is_digits(a->value, a->value_len) || a->value_len > sizeof max - 1)
+    return 0;
+  return a->value_len < sizeof max - 1 ||
+         memcmp(a->value, max, sizeof max - 1) <= 0;
+}
+
 /* Checks what every header call checks, before the lock is taken. */
 static int prepare(const char *name, const char *value,
                    struct frb_field_arg *a) {
@@ -337,8 +351,7 @@ static int prepare(const char *name, const char *value,
     return FRB_EINVAL;
   if ((rc = frb__check_value(value, a)) != FRB_OK)
     return rc;
-  if (a->kind == FRB_KIND_CONTENT_LENGTH &&
-      !frb__is_digits(a->value, a->value_len))
+  if (a->kind == FRB_KIND_CONTENT_LENGTH && !content_length_ok(a))
     return FRB_EINVAL;
   return FRB_OK;
 }
@@ -393,7 +406,7 @@ FRB_EXTERN int frb_header_setf(frb_response *r, const char *name,
   /* A %c of 0 would silently cut the value short: refuse it like any other
    * NUL in a value. */
   rc = memchr(value, '\0', (size_t)n) ? FRB_EINVAL
-                                       : frb_header_set(r, name, value);
+                                      : frb_header_set(r, name, value);
   if (value != small)
     frb__free(value);
   return rc;
@@ -856,7 +869,9 @@ static int write_locked(frb_response *r, const void *buf, size_t len) {
 FRB_EXTERN int frb_write(frb_response *r, const void *buf, size_t len) {
   int rc;
 
-  if (!r || (!buf && len))
+  /* No object is larger than PTRDIFF_MAX: such a length (a negative ssize_t
+   * cast to size_t, say) would make the sink read far past buf. */
+  if (!r || (!buf && len) || len > PTRDIFF_MAX)
     return FRB_EINVAL;
   pthread_mutex_lock(&r->io);
   rc = write_locked(r, buf, len);

@@ -39,6 +39,9 @@ static inline unsigned char fold(unsigned char c) {
 }
 
 int frb__name_eq(const char *a, const char *b, size_t len) {
+  /* Callers nearly always repeat the spelling they first used. */
+  if (memcmp(a, b, len) == 0)
+    return 1;
   for (size_t i = 0; i < len; i++)
     if (fold((unsigned char)a[i]) != fold((unsigned char)b[i]))
       return 0;
@@ -127,20 +130,39 @@ int frb__check_reason(const char *reason, size_t *len) {
   return FRB_OK;
 }
 
-/* %n writes through a pointer: a header value has no business doing that,
- * and a format that reaches here by mistake must not become a write gadget. */
-int frb__format_has_n(const char *fmt) {
-  static const char skip[] = "-+ #0'123456789.*$hlLqjzt";
-
-  for (const char *p = fmt; (p = strchr(p, '%')) != NULL;) {
+static const char *skip_digits(const char *p) {
+  while (*p >= '0' && *p <= '9')
     p++;
-    if (*p == '%') {
+  return p;
+}
+
+/* An optional "m$" argument index. */
+static const char *skip_arg_index(const char *p) {
+  const char *q = skip_digits(p);
+
+  return q > p && *q == '$' ? q + 1 : p;
+}
+
+/* %n writes through a pointer: a header value has no business doing that,
+ * and a format that reaches here by mistake must not become a write gadget.
+ * Each conversion is read in glibc's order ([m$] flags width .precision
+ * length conversion, with its I flag and Z modifier), because a looser scan
+ * misses "% %%n" (the second '%' ends "% %", the third starts a %n). */
+int frb__format_has_n(const char *fmt) {
+  for (const char *p = fmt; (p = strchr(p, '%')) != NULL;) {
+    p = skip_arg_index(p + 1);
+    p += strspn(p, "-+ #0'I");
+    p = *p == '*' ? skip_arg_index(p + 1) : skip_digits(p);
+    if (*p == '.') {
       p++;
-      continue;
+      p = *p == '*' ? skip_arg_index(p + 1) : skip_digits(p);
     }
-    p += strspn(p, skip);
+    p += strspn(p, "hlLqjzZt");
     if (*p == 'n')
       return 1;
+    /* glibc prints an unknown conversion as text and goes on after it. */
+    if (*p)
+      p++;
   }
   return 0;
 }
