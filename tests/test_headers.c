@@ -440,6 +440,26 @@ static void test_content_length_must_be_decimal_digits(void **state) {
   expect_sink(&f->s, "Status: 304 Not Modified\r\nContent-Length: 0\r\n\r\n");
 }
 
+/* A count beyond INT64_MAX is refused: nginx answers 502 to it. */
+static void test_content_length_fits_int64(void **state) {
+  struct fixture *f = *state;
+
+  assert_int_equal(
+      frb_header_set(f->r, "Content-Length", "9223372036854775808"),
+      FRB_EINVAL);
+  assert_int_equal(
+      frb_header_set(f->r, "Content-Length", "10000000000000000000"),
+      FRB_EINVAL);
+  assert_int_equal(
+      frb_header_set(f->r, "Content-Length", "9223372036854775807"), FRB_OK);
+  assert_int_equal(
+      frb_header_set(f->r, "Content-Length", "0000000000000000001"), FRB_OK);
+  assert_int_equal(frb_set_status(f->r, 304), FRB_OK);
+  finish_ok(f->r);
+  expect_sink(&f->s, "Status: 304 Not Modified\r\n"
+                     "Content-Length: 0000000000000000001\r\n\r\n");
+}
+
 /* ----------------------------------------------------- head size (8) */
 
 /* Sets X-Fill so that the head (final CRLF included) is exactly 'total'
@@ -646,6 +666,7 @@ int main(void) {
       T(test_rejected_call_leaves_response_unchanged),
       T(test_single_valued_add_when_present_is_einval),
       T(test_content_length_must_be_decimal_digits),
+      T(test_content_length_fits_int64),
       T(test_head_limit_default_4087_accepted),
       T(test_head_limit_4088_refused_unchanged),
       T(test_head_limit_auto_fields_crossing_is_etoobig_still_open),

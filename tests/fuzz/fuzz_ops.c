@@ -169,6 +169,9 @@ static int ref_prepare(const char *name, const char *value, const char **v,
     for (size_t i = 0; i < *vlen; i++)
       if ((*v)[i] < '0' || (*v)[i] > '9')
         return FRB_EINVAL;
+    /* At most INT64_MAX. */
+    if (*vlen > 19 || (*vlen == 19 && memcmp(*v, "9223372036854775807", 19) > 0))
+      return FRB_EINVAL;
   }
   return FRB_OK;
 }
