@@ -356,8 +356,10 @@ static int prepare(const char *name, const char *value,
   return FRB_OK;
 }
 
-FRB_EXTERN int frb_header_set(frb_response *r, const char *name,
-                              const char *value) {
+static inline __attribute__((always_inline)) int header_call(frb_response *r,
+                                                             const char *name,
+                                                             const char *value,
+                                                             locked_fn step) {
   struct frb_field_arg a;
   int rc;
 
@@ -365,19 +367,17 @@ FRB_EXTERN int frb_header_set(frb_response *r, const char *name,
     return FRB_EINVAL;
   if ((rc = prepare(name, value, &a)) != FRB_OK)
     return rc;
-  return run_locked(r, set_step, &a);
+  return run_locked(r, step, &a);
+}
+
+FRB_EXTERN int frb_header_set(frb_response *r, const char *name,
+                              const char *value) {
+  return header_call(r, name, value, set_step);
 }
 
 FRB_EXTERN int frb_header_add(frb_response *r, const char *name,
                               const char *value) {
-  struct frb_field_arg a;
-  int rc;
-
-  if (!r)
-    return FRB_EINVAL;
-  if ((rc = prepare(name, value, &a)) != FRB_OK)
-    return rc;
-  return run_locked(r, add_step, &a);
+  return header_call(r, name, value, add_step);
 }
 
 FRB_EXTERN int frb_header_setf(frb_response *r, const char *name,

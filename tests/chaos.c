@@ -67,21 +67,6 @@ void frb_hook_free(void *ptr) {
 
 /* ------------------------------------------------------------- scenario */
 
-struct out {
-  char *buf;
-  size_t len;
-};
-
-static int sink(void *ctx, const void *buf, size_t len) {
-  struct out *o = ctx;
-
-  if (!(o->buf = realloc(o->buf, o->len + len + 1)))
-    abort();
-  memcpy(o->buf + o->len, buf, len);
-  o->len += len;
-  return 0;
-}
-
 static int failures;     /* checks failed in this run */
 static int enomem_calls; /* calls that answered FRB_ENOMEM in this run */
 
@@ -153,7 +138,7 @@ static void build_response(frb_response *r, int pass) {
     CALL(frb_write(r, chunk, sizeof chunk));
 }
 
-static void check_output(const struct out *o, const char *label) {
+static void check_output(const struct sp_out *o, const char *label) {
   struct sp_head h;
   char err[160];
 
@@ -167,11 +152,11 @@ static void check_output(const struct out *o, const char *label) {
 }
 
 /* One run of the scenario; the output of each response goes to out[0..1]. */
-static void scenario(struct out out[2]) {
+static void scenario(struct sp_out out[2]) {
   frb_response *r;
   unsigned long before = injected;
 
-  while (!(r = frb_new(sink, &out[0]))) {
+  while (!(r = frb_new(sp_out_sink, &out[0]))) {
     enomem_calls++;
     if (injected == before)
       bad("frb_new NULL with no failed allocation", "frb_new", 0);
@@ -183,7 +168,7 @@ static void scenario(struct out out[2]) {
   }
   build_response(r, 0);
   CALL(frb_finish(r));
-  CALL(frb_reset(r, sink, &out[1]));
+  CALL(frb_reset(r, sp_out_sink, &out[1]));
   build_response(r, 1);
   CALL(frb_flush_headers(r));
   CALL(frb_write(r, "tail", 4));
@@ -191,7 +176,7 @@ static void scenario(struct out out[2]) {
   frb_free(r);
 }
 
-static void free_out(struct out out[2]) {
+static void free_out(struct sp_out out[2]) {
   for (int i = 0; i < 2; i++) {
     free(out[i].buf);
     out[i].buf = NULL;
@@ -199,7 +184,7 @@ static void free_out(struct out out[2]) {
   }
 }
 
-static int run(unsigned long k, int persist, struct out out[2]) {
+static int run(unsigned long k, int persist, struct sp_out out[2]) {
   allocs = injected = 0;
   live = 0;
   failures = enomem_calls = 0;
@@ -214,7 +199,7 @@ static int run(unsigned long k, int persist, struct out out[2]) {
 }
 
 int main(void) {
-  struct out base[2] = {{0}}, out[2] = {{0}};
+  struct sp_out base[2] = {{0}}, out[2] = {{0}};
   unsigned long total, k, tests = 0, failed = 0, points = 0;
 
   setvbuf(stdout, NULL, _IOLBF, 0);

@@ -225,3 +225,13 @@ size_t sp_count(const struct sp_head *h, const char *name) {
     n++;
   return n;
 }
+
+int sp_out_sink(void *ctx, const void *buf, size_t len) {
+  struct sp_out *o = ctx;
+
+  if (!(o->buf = realloc(o->buf, o->len + len + 1)))
+    abort();
+  memcpy(o->buf + o->len, buf, len);
+  o->len += len;
+  return 0;
+}

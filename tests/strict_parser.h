@@ -47,4 +47,12 @@ int sp_is_tchar(unsigned char c);
 int sp_is_field_byte(unsigned char c); /* HTAB, SP, VCHAR, obs-text */
 int sp_name_eq(const char *a, size_t alen, const char *b, size_t blen);
 
+/* A growable memory sink for frb_new(): keeps every byte written, with room
+ * for a terminating NUL; aborts when memory runs out. */
+struct sp_out {
+  char *buf;
+  size_t len;
+};
+int sp_out_sink(void *ctx, const void *buf, size_t len);
+
 #endif /* FRB_STRICT_PARSER_H */

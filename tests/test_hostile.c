@@ -29,21 +29,6 @@ const char *__tsan_default_options(void) {
 
 static unsigned long inputs, group_failures;
 
-struct out {
-  char *buf;
-  size_t len;
-};
-
-static int sink(void *ctx, const void *buf, size_t len) {
-  struct out *o = ctx;
-
-  if (!(o->buf = realloc(o->buf, o->len + len + 1)))
-    abort();
-  memcpy(o->buf + o->len, buf, len);
-  o->len += len;
-  return 0;
-}
-
 static void expect(int got, int want, const char *what, int detail) {
   inputs++;
   if (got != want) {
@@ -55,19 +40,19 @@ static void expect(int got, int want, const char *what, int detail) {
 
 #define EXPECT(call, want) expect((call), (want), #call, 0)
 
-static frb_response *fresh(struct out *o) {
+static frb_response *fresh(struct sp_out *o) {
   frb_response *r;
 
   o->buf = NULL;
   o->len = 0;
-  if (!(r = frb_new(sink, o)))
+  if (!(r = frb_new(sp_out_sink, o)))
     abort();
   return r;
 }
 
 /* Finishes r (unless already done) and checks the wire with the strict
  * parser; then releases everything. */
-static void close_and_check(frb_response *r, struct out *o) {
+static void close_and_check(frb_response *r, struct sp_out *o) {
   struct sp_head h;
   char err[160];
   int rc = frb_finish(r);
@@ -91,7 +76,7 @@ static int tchar(unsigned c) {
 /* ---------------------------------------------------------------- groups */
 
 static void null_pointers(void) {
-  struct out o;
+  struct sp_out o;
   frb_response *r = fresh(&o);
   char buf[8];
 
@@ -99,7 +84,7 @@ static void null_pointers(void) {
   EXPECT(frb_new_fd(-1) == NULL, 1);
   EXPECT(frb_new_fd(INT_MAX) == NULL, 1);
   EXPECT(frb_new_fd(INT_MIN) == NULL, 1);
-  EXPECT(frb_reset(NULL, sink, &o), FRB_EINVAL);
+  EXPECT(frb_reset(NULL, sp_out_sink, &o), FRB_EINVAL);
   EXPECT(frb_reset(r, NULL, &o), FRB_EINVAL);
   frb_free(NULL);
   EXPECT(frb_set_status(NULL, 200), FRB_EINVAL);
@@ -145,7 +130,7 @@ static void null_pointers(void) {
 }
 
 static void empty_strings(void) {
-  struct out o;
+  struct sp_out o;
   frb_response *r = fresh(&o);
   char buf[8];
 
@@ -171,7 +156,7 @@ static void empty_strings(void) {
 
 /* Every byte as a one-byte name and inside a name. */
 static void name_bytes(void) {
-  struct out o;
+  struct sp_out o;
   frb_response *r = fresh(&o);
   char alone[2], inside[8], buf[16];
 
@@ -204,7 +189,7 @@ static void name_bytes(void) {
 /* Every control byte, and DEL, at the start, inside and at the end of a
  * value; HTAB is the one allowed control and is trimmed at the edges. */
 static void value_bytes(void) {
-  struct out o;
+  struct sp_out o;
   frb_response *r = fresh(&o);
   char v[3][8];
 
@@ -237,7 +222,7 @@ static void huge_values(void) {
   const size_t mib = 1u << 20;
   char *big = malloc(17 * mib + 1);
   struct frb_cookie c = {0};
-  struct out o;
+  struct sp_out o;
   frb_response *r = fresh(&o);
 
   memset(big, 'x', 17 * mib);
@@ -268,7 +253,7 @@ static void huge_values(void) {
 }
 
 static void size_max_lengths(void) {
-  struct out o;
+  struct sp_out o;
   frb_response *r = fresh(&o);
   char buf[64];
 
@@ -300,7 +285,7 @@ static void size_max_lengths(void) {
 static void status_codes(void) {
   static const int bad_codes[] = {-1,  0,   99,      100,     199,
                                   600, 999, INT_MAX, INT_MIN, 1000};
-  struct out o;
+  struct sp_out o;
   frb_response *r = fresh(&o);
 
   for (size_t i = 0; i < sizeof bad_codes / sizeof *bad_codes; i++) {
@@ -333,7 +318,7 @@ static void percent_n(void) {
       "%zn",  "%tn",   "%Ln",   "%qn",  "%Zn",  "%In",       "%'n",
       "%-5n", "%05n",  "%1$n",  "%*n",  "%.*n", "%.5n",      "% n",
       "%+#n", "% %%n", "%5%%n", "%%%n", "%s%n", "%.ll % -n", "%-%%n"};
-  struct out o;
+  struct sp_out o;
   frb_response *r = fresh(&o);
   long long target[4];
 
@@ -359,7 +344,7 @@ static void percent_n(void) {
 }
 
 static void after_finish(void) {
-  struct out o;
+  struct sp_out o;
   frb_response *r = fresh(&o);
   char buf[16];
 
@@ -384,14 +369,14 @@ static void after_finish(void) {
   EXPECT(frb_header_get(r, "X-A", buf, sizeof buf), 1);
   EXPECT(frb_get_status(r), 200);
   /* A reset response is open again. */
-  EXPECT(frb_reset(r, sink, &o), FRB_OK);
+  EXPECT(frb_reset(r, sp_out_sink, &o), FRB_OK);
   EXPECT(frb_headers_sent(r), 0);
   EXPECT(frb_header_get(r, "X-A", buf, sizeof buf), FRB_ENOTFOUND);
   close_and_check(r, &o);
 }
 
 static void hostile_cookies(void) {
-  struct out o;
+  struct sp_out o;
   frb_response *r = fresh(&o);
   struct frb_cookie c = {0};
 
