@@ -49,6 +49,21 @@ check_build() {
   echo "$name: $counts"
 }
 
+# run_counted NAME CMD...: runs a stage script that ends with the line
+# "NAME: N passed, M failed", and keeps that line for the summary.
+run_counted() {
+  local name=$1 log
+  shift
+  log=$(mktemp)
+  if ! "$@" 2>&1 | tee "$log"; then
+    rm -f "$log"
+    echo "FAIL: $name"
+    exit 1
+  fi
+  summary+=("$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$log" | tail -n 1)")
+  rm -f "$log"
+}
+
 for stage in $stages; do
   case $stage in
   unit)
@@ -71,15 +86,13 @@ for stage in $stages; do
     [ -d build/plain ] || configure_build build/plain
     if [ -x tests/e2e/run.sh ]; then
       say "end-to-end tests: real nginx and Apache"
-      tests/e2e/run.sh "$top/build/plain"
-      summary+=("e2e: see above")
+      run_counted e2e tests/e2e/run.sh "$top/build/plain"
     fi
     ;;
   hardening)
     if [ -x tests/hardening.sh ]; then
       say "hardening: stress, fuzzing, allocation failure, valgrind"
-      tests/hardening.sh "$top"
-      summary+=("hardening: see above")
+      run_counted hardening tests/hardening.sh "$top"
     fi
     ;;
   bench)
@@ -97,3 +110,7 @@ done
 
 say "summary"
 printf '%s\n' "${summary[@]}"
+# One closing line over every counted stage.
+printf '%s\n' "${summary[@]}" |
+  awk '/: [0-9]+ passed, [0-9]+ failed/ {p += $2; f += $4}
+       END {printf "total: %d passed, %d failed\n", p, f}'
