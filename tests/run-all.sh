@@ -12,7 +12,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-stages=${FRB_STAGES:-unit tsan asan e2e hardening bench}
+stages=${FRB_STAGES:-unit tsan asan dist e2e hardening bench}
 jobs=$(nproc 2>/dev/null || echo 2)
 summary=()
 
@@ -81,6 +81,14 @@ for stage in $stages; do
     configure_build build/asan --enable-sanitizer=address --disable-shared CC=clang
     ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1" \
       check_build build/asan asan
+    ;;
+  dist)
+    [ -d build/plain ] || configure_build build/plain
+    say "make distcheck, and an installed libfrb found through pkg-config"
+    make -C build/plain -s distcheck >build/distcheck.log 2>&1 ||
+      { tail -n 40 build/distcheck.log; echo "FAIL: distcheck"; exit 1; }
+    bash tests/install-check.sh "$top/build/plain"
+    summary+=("dist: 2 passed, 0 failed")
     ;;
   e2e)
     [ -d build/plain ] || configure_build build/plain
