@@ -170,7 +170,8 @@ static int ref_prepare(const char *name, const char *value, const char **v,
       if ((*v)[i] < '0' || (*v)[i] > '9')
         return FRB_EINVAL;
     /* At most INT64_MAX. */
-    if (*vlen > 19 || (*vlen == 19 && memcmp(*v, "9223372036854775807", 19) > 0))
+    if (*vlen > 19 ||
+        (*vlen == 19 && memcmp(*v, "9223372036854775807", 19) > 0))
       return FRB_EINVAL;
   }
   return FRB_OK;
