@@ -38,6 +38,8 @@
 #define LOCK_NAME "pthread_rwlock"
 #elif FRB_LOCK_IMPL == FRB_LOCK_PSPIN
 #define LOCK_NAME "pthread_spin"
+#elif FRB_LOCK_IMPL == FRB_LOCK_FUTEX
+#define LOCK_NAME "futex-park"
 #else
 #define LOCK_NAME "none"
 #endif

@@ -24,7 +24,7 @@ THREADS=${THREADS:-1 2 4 8 16 64}
 CC=${CC:-cc}
 CFLAGS=${CFLAGS:--O2}
 GO=${GO:-go}
-LOCKS="spin mutex rwlock pspin"
+LOCKS="spin mutex rwlock pspin futex"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/frb-bench.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -75,6 +75,7 @@ lockname() {
   mutex) echo pthread_mutex ;;
   rwlock) echo pthread_rwlock ;;
   pspin) echo pthread_spin ;;
+  futex) echo futex-park ;;
   esac
 }
 
@@ -113,14 +114,15 @@ contention() {
     done
     echo "### $mode response, workload $work"
     echo
-    echo "| threads | libfrb-spin | pthread_mutex | pthread_rwlock | pthread_spin | spin/mutex | spin/rwlock | spin/pspin |"
-    echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| threads | libfrb-spin | pthread_mutex | pthread_rwlock | pthread_spin | futex-park | spin/mutex | spin/rwlock | spin/pspin | spin/futex |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for t in $THREADS; do
       s=$(get "$raw" libfrb-spin "$mode" "$work" "$t")
       m=$(get "$raw" pthread_mutex "$mode" "$work" "$t")
       w=$(get "$raw" pthread_rwlock "$mode" "$work" "$t")
       p=$(get "$raw" pthread_spin "$mode" "$work" "$t")
-      echo "| $t | $(mops "$s") | $(mops "$m") | $(mops "$w") | $(mops "$p") | $(rmed "$raw" libfrb-spin pthread_mutex "$mode" "$work" "$t") | $(rmed "$raw" libfrb-spin pthread_rwlock "$mode" "$work" "$t") | $(rmed "$raw" libfrb-spin pthread_spin "$mode" "$work" "$t") |"
+      f=$(get "$raw" futex-park "$mode" "$work" "$t")
+      echo "| $t | $(mops "$s") | $(mops "$m") | $(mops "$w") | $(mops "$p") | $(mops "$f") | $(rmed "$raw" libfrb-spin pthread_mutex "$mode" "$work" "$t") | $(rmed "$raw" libfrb-spin pthread_rwlock "$mode" "$work" "$t") | $(rmed "$raw" libfrb-spin pthread_spin "$mode" "$work" "$t") | $(rmed "$raw" libfrb-spin futex-park "$mode" "$work" "$t") |"
     done
     echo
     printf "64 threads / 2 threads (median of per-round ratios):"

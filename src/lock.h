@@ -10,11 +10,12 @@
 #include <pthread.h>
 #include <sched.h>
 
-#define FRB_LOCK_SPIN 1   /* test-and-test-and-set, pause, then yield */
+#define FRB_LOCK_SPIN 1   /* TTAS, exponential pause backoff, then yield */
 #define FRB_LOCK_MUTEX 2  /* pthread_mutex_t */
 #define FRB_LOCK_RWLOCK 3 /* pthread_rwlock_t, readers share */
 #define FRB_LOCK_PSPIN 4  /* glibc pthread_spin_lock: never yields */
 #define FRB_LOCK_NONE 5   /* no lock: single-threaded floor for benchmarks */
+#define FRB_LOCK_FUTEX 6  /* spin briefly, then park on a futex (benchmark) */
 
 #ifndef FRB_LOCK_IMPL
 #define FRB_LOCK_IMPL FRB_LOCK_SPIN
@@ -22,10 +23,19 @@
 
 #if FRB_LOCK_IMPL == FRB_LOCK_SPIN
 
-/* Spins this many times before giving the CPU away: long enough to cover a
- * critical section (tens of ns), short enough that a preempted holder is not
- * waited out by 63 spinning threads on 2 cores (see BENCHMARKS.md). */
-#define FRB_SPIN_LIMIT 64
+/* A waiter backs off exponentially, 1, 2, 4 ... FRB_BACKOFF_MAX pause hints
+ * between looks at the lock, so that it does not pull the cache line away
+ * from a holder that is about to take the lock again (with 2 threads on 2
+ * cores, waiting on a plain load handed the line over on every operation
+ * and ran at 0.4x of pthread_mutex).  After FRB_SPIN_LIMIT pauses it gives
+ * the CPU away, so that a preempted holder can run: pthread_spin_lock never
+ * does, and collapses 50-fold at 64 threads.  Figures: BENCHMARKS.md. */
+#ifndef FRB_BACKOFF_MAX
+#define FRB_BACKOFF_MAX 256
+#endif
+#ifndef FRB_SPIN_LIMIT
+#define FRB_SPIN_LIMIT 256
+#endif
 
 typedef struct {
   atomic_int held;
@@ -48,23 +58,88 @@ static inline void frb_lock_destroy(frb_lock_t *l) {
 }
 
 static inline void frb_lock(frb_lock_t *l) {
-  for (;;) {
-    if (!atomic_exchange_explicit(&l->held, 1, memory_order_acquire))
-      return;
-    /* Wait on a plain load so that the cache line stays shared. */
-    for (unsigned spins = 0;
-         atomic_load_explicit(&l->held, memory_order_relaxed);) {
-      if (++spins < FRB_SPIN_LIMIT) {
-        frb_cpu_relax();
-      } else {
-        sched_yield();
-        spins = 0;
-      }
+  unsigned backoff = 1, spun = 0;
+
+  /* Test before test-and-set: a failed exchange would also take the line. */
+  while (atomic_load_explicit(&l->held, memory_order_relaxed) ||
+         atomic_exchange_explicit(&l->held, 1, memory_order_acquire)) {
+    for (unsigned i = 0; i < backoff; i++)
+      frb_cpu_relax();
+    spun += backoff;
+    if (backoff < FRB_BACKOFF_MAX)
+      backoff *= 2;
+    if (spun >= FRB_SPIN_LIMIT) {
+      sched_yield();
+      spun = 0;
     }
   }
 }
 static inline void frb_unlock(frb_lock_t *l) {
   atomic_store_explicit(&l->held, 0, memory_order_release);
+}
+#define frb_lock_rd frb_lock
+#define frb_unlock_rd frb_unlock
+
+#elif FRB_LOCK_IMPL == FRB_LOCK_FUTEX
+
+#ifndef FRB_FUTEX_SPIN
+#define FRB_FUTEX_SPIN 16
+#endif
+
+/* Not the library's lock: bench/contention-futex measures it against the
+ * spinlock (BENCHMARKS.md says why the spinlock won).
+ * lock.c: the two system calls, kept out of this header because syscall()
+ * needs _GNU_SOURCE. */
+void frb__futex_wait(atomic_int *word, int expected);
+void frb__futex_wake_one(atomic_int *word);
+
+/* 0 free, 1 held, 2 held and a waiter may be parked (Drepper, "Futexes are
+ * tricky", mutex 3). */
+typedef struct {
+  atomic_int state;
+} frb_lock_t;
+
+static inline void frb_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+static inline int frb_lock_init(frb_lock_t *l) {
+  atomic_init(&l->state, 0);
+  return 0;
+}
+static inline void frb_lock_destroy(frb_lock_t *l) {
+  (void)l;
+}
+
+static inline int frb_lock_try(frb_lock_t *l) {
+  int free_state = 0;
+  return atomic_compare_exchange_strong_explicit(
+      &l->state, &free_state, 1, memory_order_acquire, memory_order_relaxed);
+}
+
+static inline void frb_lock(frb_lock_t *l) {
+  if (frb_lock_try(l))
+    return;
+  /* A holder finishes in tens of ns: a short spin catches it without a
+   * system call; anyone already parked means the wait will be long. */
+  for (unsigned i = 0; i < FRB_FUTEX_SPIN; i++) {
+    int c = atomic_load_explicit(&l->state, memory_order_relaxed);
+    if (c == 0 && frb_lock_try(l))
+      return;
+    if (c == 2)
+      break;
+    frb_cpu_relax();
+  }
+  while (atomic_exchange_explicit(&l->state, 2, memory_order_acquire) != 0)
+    frb__futex_wait(&l->state, 2);
+}
+static inline void frb_unlock(frb_lock_t *l) {
+  if (atomic_exchange_explicit(&l->state, 0, memory_order_release) == 2)
+    frb__futex_wake_one(&l->state);
 }
 #define frb_lock_rd frb_lock
 #define frb_unlock_rd frb_unlock
