@@ -33,13 +33,7 @@
 #define LOCK_NAME "pthread_spin"
 #endif
 
-#define MAXN 100
-#define BLOCK 16
-#define ROUNDS 7
-
-static char names[MAXN][32];
-static char vals[2][MAXN][32];
-static char blk_names[BLOCK][16];
+#include "ops_common.h"
 static volatile unsigned long sink_bytes;
 
 static int null_sink(void *ctx, const void *buf, size_t len) {
@@ -49,12 +43,6 @@ static int null_sink(void *ctx, const void *buf, size_t len) {
   return 0;
 }
 
-static double now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 static void check(int rc, const char *what) {
   if (rc < 0) {
     fprintf(stderr, "ops: %s: %s\n", what, frb_strerror(rc));
@@ -62,58 +50,9 @@ static void check(int rc, const char *what) {
   }
 }
 
-/* The 10 names are those of a typical response; beyond them, X-Header-NNN. */
-static void make_names(void) {
-  static const char *const common[10] = {"Content-Type",
-                                         "Cache-Control",
-                                         "X-Request-Id",
-                                         "Vary",
-                                         "ETag",
-                                         "Last-Modified",
-                                         "X-Frame-Options",
-                                         "Server-Timing",
-                                         "Expires",
-                                         "X-Content-Type-Options"};
-  for (int i = 0; i < MAXN; i++) {
-    if (i < 10)
-      snprintf(names[i], sizeof names[i], "%s", common[i]);
-    else
-      snprintf(names[i], sizeof names[i], "X-Header-%03d", i);
-    snprintf(vals[0][i], sizeof vals[0][i], "value-%06d", i);
-    snprintf(vals[1][i], sizeof vals[1][i], "other-%06d", i);
-  }
-  for (int i = 0; i < BLOCK; i++)
-    snprintf(blk_names[i], sizeof blk_names[i], "X-Blk-%02d", i);
-}
-
 static void fill(frb_response *r, int n) {
   for (int i = 0; i < n; i++)
     check(frb_header_set(r, names[i], vals[0][i]), "fill");
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double median(double *v, int n) {
-  qsort(v, (size_t)n, sizeof *v, cmp_double);
-  return v[n / 2];
-}
-
-/* What one clock_gettime pair costs, subtracted from timed blocks. */
-static double clock_cost(void) {
-  double v[ROUNDS];
-  for (int k = 0; k < ROUNDS; k++) {
-    double sum = 0;
-    for (int i = 0; i < 100000; i++) {
-      double a = now_ns();
-      double b = now_ns();
-      sum += b - a;
-    }
-    v[k] = sum / 100000;
-  }
-  return median(v, ROUNDS);
 }
 
 enum op { OP_SET, OP_ADD, OP_GET, OP_DEL, OP_FLUSH, OP_FILL };

@@ -21,6 +21,30 @@
 #define FRB_LOCK_IMPL FRB_LOCK_SPIN
 #endif
 
+/* The two locks built on one atomic word (the library's spinlock, and the
+ * futex lock it is benchmarked against) share these. */
+#if FRB_LOCK_IMPL == FRB_LOCK_SPIN || FRB_LOCK_IMPL == FRB_LOCK_FUTEX
+typedef struct {
+  atomic_int word;
+} frb_lock_t;
+
+static inline void frb_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+static inline int frb_lock_init(frb_lock_t *l) {
+  atomic_init(&l->word, 0);
+  return 0;
+}
+static inline void frb_lock_destroy(frb_lock_t *l) {
+  (void)l;
+}
+#endif
+
 #if FRB_LOCK_IMPL == FRB_LOCK_SPIN
 
 /* A waiter backs off exponentially, 1, 2, 4 ... FRB_BACKOFF_MAX pause hints
@@ -37,32 +61,12 @@
 #define FRB_SPIN_LIMIT 256
 #endif
 
-typedef struct {
-  atomic_int held;
-} frb_lock_t;
-
-static inline void frb_cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  __asm__ __volatile__("yield");
-#endif
-}
-
-static inline int frb_lock_init(frb_lock_t *l) {
-  atomic_init(&l->held, 0);
-  return 0;
-}
-static inline void frb_lock_destroy(frb_lock_t *l) {
-  (void)l;
-}
-
 static inline void frb_lock(frb_lock_t *l) {
   unsigned backoff = 1, spun = 0;
 
   /* Test before test-and-set: a failed exchange would also take the line. */
-  while (atomic_load_explicit(&l->held, memory_order_relaxed) ||
-         atomic_exchange_explicit(&l->held, 1, memory_order_acquire)) {
+  while (atomic_load_explicit(&l->word, memory_order_relaxed) ||
+         atomic_exchange_explicit(&l->word, 1, memory_order_acquire)) {
     for (unsigned i = 0; i < backoff; i++)
       frb_cpu_relax();
     spun += backoff;
@@ -75,7 +79,7 @@ static inline void frb_lock(frb_lock_t *l) {
   }
 }
 static inline void frb_unlock(frb_lock_t *l) {
-  atomic_store_explicit(&l->held, 0, memory_order_release);
+  atomic_store_explicit(&l->word, 0, memory_order_release);
 }
 #define frb_lock_rd frb_lock
 #define frb_unlock_rd frb_unlock
@@ -95,30 +99,11 @@ void frb__futex_wake_one(atomic_int *word);
 
 /* 0 free, 1 held, 2 held and a waiter may be parked (Drepper, "Futexes are
  * tricky", mutex 3). */
-typedef struct {
-  atomic_int state;
-} frb_lock_t;
-
-static inline void frb_cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  __asm__ __volatile__("yield");
-#endif
-}
-
-static inline int frb_lock_init(frb_lock_t *l) {
-  atomic_init(&l->state, 0);
-  return 0;
-}
-static inline void frb_lock_destroy(frb_lock_t *l) {
-  (void)l;
-}
 
 static inline int frb_lock_try(frb_lock_t *l) {
   int free_state = 0;
   return atomic_compare_exchange_strong_explicit(
-      &l->state, &free_state, 1, memory_order_acquire, memory_order_relaxed);
+      &l->word, &free_state, 1, memory_order_acquire, memory_order_relaxed);
 }
 
 static inline void frb_lock(frb_lock_t *l) {
@@ -127,19 +112,19 @@ static inline void frb_lock(frb_lock_t *l) {
   /* A holder finishes in tens of ns: a short spin catches it without a
    * system call; anyone already parked means the wait will be long. */
   for (unsigned i = 0; i < FRB_FUTEX_SPIN; i++) {
-    int c = atomic_load_explicit(&l->state, memory_order_relaxed);
+    int c = atomic_load_explicit(&l->word, memory_order_relaxed);
     if (c == 0 && frb_lock_try(l))
       return;
     if (c == 2)
       break;
     frb_cpu_relax();
   }
-  while (atomic_exchange_explicit(&l->state, 2, memory_order_acquire) != 0)
-    frb__futex_wait(&l->state, 2);
+  while (atomic_exchange_explicit(&l->word, 2, memory_order_acquire) != 0)
+    frb__futex_wait(&l->word, 2);
 }
 static inline void frb_unlock(frb_lock_t *l) {
-  if (atomic_exchange_explicit(&l->state, 0, memory_order_release) == 2)
-    frb__futex_wake_one(&l->state);
+  if (atomic_exchange_explicit(&l->word, 0, memory_order_release) == 2)
+    frb__futex_wake_one(&l->word);
 }
 #define frb_lock_rd frb_lock
 #define frb_unlock_rd frb_unlock
