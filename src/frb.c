@@ -20,7 +20,6 @@
 
 #define STATUS_PREFIX "Status: "
 #define CT_LINE "Content-Type: " FRB_DEFAULT_CONTENT_TYPE "\r\n"
-#define CL_PREFIX "Content-Length: "
 #define INITIAL_CAP 256u
 #define INITIAL_FIELDS 8u
 
@@ -711,18 +710,6 @@ struct claim_arg {
   uint32_t *head_len;             /* out: bytes to write */
 };
 
-static uint32_t format_size(char *out, size_t v) {
-  char tmp[24];
-  uint32_t n = 0, i;
-
-  do
-    tmp[n++] = (char)('0' + v % 10);
-  while ((v /= 10) != 0);
-  for (i = 0; i < n; i++)
-    out[i] = tmp[n - 1 - i];
-  return n;
-}
-
 /* Adds the automatic fields, closes the head and marks it sent: from here
  * on the header calls answer FRB_ESENT and r->buf does not change until the
  * io holder has written it. */
@@ -740,7 +727,7 @@ static int claim_step(frb_response *r, const void *arg, struct frb_need *need) {
   add_cl =
       c->finish && !body_forbidden(r->status) && find_field(r, c->cl, 0) < 0;
   cl.value = digits;
-  cl.value_len = format_size(digits, c->body_len);
+  cl.value_len = (uint32_t)(frb__put_uint(digits, c->body_len, 1) - digits);
   extra = (add_ct ? sizeof CT_LINE - 1 : 0) +
           (add_cl ? line_len(cl.name_len, cl.value_len) : 0);
   if (!fits(r, r->len + extra))

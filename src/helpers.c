@@ -94,20 +94,6 @@ static char *put(char *p, const char *s) {
   return p + n;
 }
 
-static char *put_num(char *p, unsigned long long v, int width) {
-  char tmp[24];
-  int n = 0;
-
-  do
-    tmp[n++] = (char)('0' + v % 10);
-  while ((v /= 10) != 0);
-  while (n < width)
-    tmp[n++] = '0';
-  while (n > 0)
-    *p++ = tmp[--n];
-  return p;
-}
-
 /* IMF-fixdate (RFC 9110 5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT". */
 static char *put_date(char *p, long long t) {
   static const char wday[7][4] = {"Thu", "Fri", "Sat", "Sun",
@@ -121,17 +107,17 @@ static char *put_date(char *p, long long t) {
   civil_from_days(days, &y, &m, &d);
   p = put(p, wday[((days % 7) + 7) % 7]);
   p = put(p, ", ");
-  p = put_num(p, d, 2);
+  p = frb__put_uint(p, d, 2);
   *p++ = ' ';
   p = put(p, mon[m - 1]);
   *p++ = ' ';
-  p = put_num(p, (unsigned long long)y, 4);
+  p = frb__put_uint(p, (unsigned long long)y, 4);
   *p++ = ' ';
-  p = put_num(p, (unsigned long long)(secs / 3600), 2);
+  p = frb__put_uint(p, (unsigned long long)(secs / 3600), 2);
   *p++ = ':';
-  p = put_num(p, (unsigned long long)(secs / 60 % 60), 2);
+  p = frb__put_uint(p, (unsigned long long)(secs / 60 % 60), 2);
   *p++ = ':';
-  p = put_num(p, (unsigned long long)(secs % 60), 2);
+  p = frb__put_uint(p, (unsigned long long)(secs % 60), 2);
   return put(p, " GMT");
 }
 
@@ -163,8 +149,8 @@ static size_t format_cookie(char *out, const char *name, const char *value,
     p = put_date(put(p, "; Expires="), c->expires);
   /* Max-Age <= 0 means "expire now"; Go and browsers agree on 0. */
   if (c->has_max_age)
-    p = put_num(put(p, "; Max-Age="),
-                c->max_age > 0 ? (unsigned long long)c->max_age : 0, 1);
+    p = frb__put_uint(put(p, "; Max-Age="),
+                      c->max_age > 0 ? (unsigned long long)c->max_age : 0, 1);
   if (c->secure)
     p = put(p, "; Secure");
   if (c->http_only)

@@ -105,6 +105,7 @@ int frb__set_matching(frb_response *r, const struct frb_field_arg *a);
 
 /* text.c */
 const char *frb__reason(int code);
+char *frb__put_uint(char *out, unsigned long long v, int width);
 
 /* sink.c */
 int frb__fd_sink(void *ctx, const void *buf, size_t len);
