@@ -4,7 +4,7 @@
  * print the operations per second.
  *
  * The library sources are compiled into this program once per lock
- * (FRB_LOCK_IMPL, see src/lock.h), so every binary runs the very same header
+ * (bench/locks.h, chosen through src/lock.h's FRB_LOCK_OVERRIDE), so every binary runs the very same header
  * store and differs only in the lock.  One run prints one figure; bench/run.sh
  * repeats the runs, interleaving the locks, and takes medians and ratios.
  *
@@ -30,19 +30,7 @@
 #define NPRESENT 10
 #define MAX_THREADS 1024
 
-#if FRB_LOCK_IMPL == FRB_LOCK_SPIN
-#define LOCK_NAME "libfrb-spin"
-#elif FRB_LOCK_IMPL == FRB_LOCK_MUTEX
-#define LOCK_NAME "pthread_mutex"
-#elif FRB_LOCK_IMPL == FRB_LOCK_RWLOCK
-#define LOCK_NAME "pthread_rwlock"
-#elif FRB_LOCK_IMPL == FRB_LOCK_PSPIN
-#define LOCK_NAME "pthread_spin"
-#elif FRB_LOCK_IMPL == FRB_LOCK_FUTEX
-#define LOCK_NAME "futex-park"
-#else
-#define LOCK_NAME "none"
-#endif
+#define LOCK_NAME FRB__LOCK_NAME
 
 static const char *const present[NPRESENT] = {
     "Content-Type", "Cache-Control",         "X-Request-Id",    "Vary",

@@ -5,8 +5,8 @@
  * with 10 or 100 headers ("fill": frb_reset plus that many sets, the
  * counterpart of bench/go's make(http.Header) plus 10 Sets).
  *
- * Built twice from the same sources: with libfrb's lock (FRB_LOCK_SPIN) and
- * with no lock at all (FRB_LOCK_NONE, the floor), so that bench/run.sh can
+ * Built twice from the same sources: with libfrb's lock and with no lock at all
+ * (BENCH_LOCK_NONE, the floor), so that bench/run.sh can
  * show what the lock itself costs as a ratio.  Each figure is the median of
  * several rounds; a round that has to rebuild state between operations
  * (add, del, flush) times blocks of operations and subtracts the cost of
@@ -21,17 +21,7 @@
 #include "frb.h"
 #include "lock.h"
 
-#if FRB_LOCK_IMPL == FRB_LOCK_SPIN
-#define LOCK_NAME "libfrb-spin"
-#elif FRB_LOCK_IMPL == FRB_LOCK_NONE
-#define LOCK_NAME "none"
-#elif FRB_LOCK_IMPL == FRB_LOCK_MUTEX
-#define LOCK_NAME "pthread_mutex"
-#elif FRB_LOCK_IMPL == FRB_LOCK_RWLOCK
-#define LOCK_NAME "pthread_rwlock"
-#else
-#define LOCK_NAME "pthread_spin"
-#endif
+#define LOCK_NAME FRB__LOCK_NAME
 
 #include "ops_common.h"
 static volatile unsigned long sink_bytes;

@@ -70,23 +70,6 @@ const char *frb__reason(int code) {
   }
 }
 
-/* Decimal digits of v, at least 'width' of them (zero-padded), written at
- * out; returns the end.  Used for Content-Length, Max-Age and dates without
- * the locale-dependent printf family. */
-char *frb__put_uint(char *out, unsigned long long v, int width) {
-  char tmp[24];
-  int n = 0;
-
-  do
-    tmp[n++] = (char)('0' + v % 10);
-  while ((v /= 10) != 0);
-  while (n < width)
-    tmp[n++] = '0';
-  while (n > 0)
-    *out++ = tmp[--n];
-  return out;
-}
-
 FRB_EXTERN const char *frb_strerror(int err) {
   switch (err) {
   case FRB_OK: return "success";

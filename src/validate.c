@@ -48,25 +48,6 @@ int frb__name_eq(const char *a, const char *b, size_t len) {
   return 1;
 }
 
-static enum frb_kind name_kind(const char *n, size_t len) {
-  switch (len) {
-  case 6:
-    return frb__name_eq(n, "status", 6) ? FRB_KIND_STATUS : FRB_KIND_PLAIN;
-  case 8:
-    return frb__name_eq(n, "location", 8) ? FRB_KIND_LOCATION : FRB_KIND_PLAIN;
-  case 12:
-    return frb__name_eq(n, "content-type", 12) ? FRB_KIND_CONTENT_TYPE
-                                               : FRB_KIND_PLAIN;
-  case 14:
-    return frb__name_eq(n, "content-length", 14) ? FRB_KIND_CONTENT_LENGTH
-                                                 : FRB_KIND_PLAIN;
-  case 17:
-    return frb__name_eq(n, "transfer-encoding", 17) ? FRB_KIND_TRANSFER_ENCODING
-                                                    : FRB_KIND_PLAIN;
-  default: return FRB_KIND_PLAIN;
-  }
-}
-
 /* Validates a field name and computes its case-folded FNV-1a hash in the same
  * pass, so that lookups under the lock compare 32-bit keys first. */
 int frb__check_name(const char *name, struct frb_field_arg *f) {
@@ -86,15 +67,15 @@ int frb__check_name(const char *name, struct frb_field_arg *f) {
   f->name_len = (uint32_t)i;
   f->hash = h;
   f->match_len = 0;
-  f->kind = name_kind(name, i);
+  f->kind = frb__known_kind(name, i, h);
   return FRB_OK;
 }
 
-/* Validates a field value and trims its leading and trailing SP/HTAB, which
- * RFC 9110 5.5 says are not part of the value. */
-int frb__check_value(const char *value, struct frb_field_arg *f) {
-  const unsigned char *p = (const unsigned char *)value;
-  size_t i, start, end;
+/* Length of a run of field-content bytes (HTAB, SP, VCHAR, obs-text) up to
+ * the NUL, or FRB_EINVAL at the first other byte, or FRB_ETOOBIG past the
+ * largest head: the one scan behind values and reason phrases. */
+static long field_content_len(const unsigned char *p) {
+  size_t i;
 
   for (i = 0; p[i]; i++) {
     if (!value_byte_ok(p[i]))
@@ -102,8 +83,19 @@ int frb__check_value(const char *value, struct frb_field_arg *f) {
     if (i >= FRB_MAX_HEAD_BYTES)
       return FRB_ETOOBIG;
   }
-  start = 0;
-  end = i;
+  return (long)i;
+}
+
+/* Validates a field value and trims its leading and trailing SP/HTAB, which
+ * RFC 9110 5.5 says are not part of the value. */
+int frb__check_value(const char *value, struct frb_field_arg *f) {
+  const unsigned char *p = (const unsigned char *)value;
+  long n = field_content_len(p);
+  size_t start = 0, end;
+
+  if (n < 0)
+    return (int)n;
+  end = (size_t)n;
   while (start < end && is_ows(p[start]))
     start++;
   while (end > start && is_ows(p[end - 1]))
@@ -115,18 +107,13 @@ int frb__check_value(const char *value, struct frb_field_arg *f) {
 
 /* reason-phrase = 1*( HTAB / SP / VCHAR / obs-text )   (RFC 9112 4) */
 int frb__check_reason(const char *reason, size_t *len) {
-  const unsigned char *p = (const unsigned char *)reason;
-  size_t i;
+  long n = field_content_len((const unsigned char *)reason);
 
-  for (i = 0; p[i]; i++) {
-    if (!value_byte_ok(p[i]))
-      return FRB_EINVAL;
-    if (i >= FRB_MAX_HEAD_BYTES)
-      return FRB_ETOOBIG;
-  }
-  if (i == 0)
+  if (n < 0)
+    return (int)n;
+  if (n == 0)
     return FRB_EINVAL;
-  *len = i;
+  *len = (size_t)n;
   return FRB_OK;
 }
 

@@ -29,7 +29,7 @@ for f in "$top"/src/*.c; do
   [ "$(basename "$f")" = fcgi.c ] || lib+=("$f")
 done
 cflags=(-std=c11 -g -O1 -fno-omit-frame-pointer -D_XOPEN_SOURCE=700
-  -I"$top/include" -I"$top/src" -I"$top/tests" -pthread)
+  -I"$top/include" -I"$top/src" -I"$top/tests/hardening" -pthread)
 asan=(-fsanitize=address,undefined -fno-sanitize-recover=all)
 fcgi_flags=()
 fcgi_libs=()
@@ -63,8 +63,8 @@ build() {
 # ---------------------------------------------------------------- 1. TSan
 echo "=== hardening: stress under ThreadSanitizer"
 exe=$out/stress-tsan
-if build "stress (tsan)" "$exe" -fsanitize=thread "$top/tests/stress/stress.c" \
-  "$top/tests/strict_parser.c" "${lib[@]}"; then
+if build "stress (tsan)" "$exe" -fsanitize=thread "$top/tests/hardening/stress.c" \
+  "$top/tests/hardening/strict_parser.c" "${lib[@]}"; then
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "$exe" \
     >"$exe.log" 2>&1
   st=$?
@@ -77,7 +77,7 @@ fi
 # ------------------------------------------------------------- 2. fuzzing
 echo "=== hardening: fuzzing, ${secs}s per harness"
 mkdir -p "$out/fuzz"
-bash "$top/tests/fuzz/build.sh" "$out/fuzz" || true
+bash "$top/tests/hardening/fuzz/build.sh" "$out/fuzz" || true
 for h in fuzz_ops fuzz_validate fuzz_helpers; do
   if [ ! -x "$out/fuzz/$h" ]; then
     if grep -q 'undefined reference' "$out/fuzz/$h.build.log" 2>/dev/null; then
@@ -89,7 +89,7 @@ for h in fuzz_ops fuzz_validate fuzz_helpers; do
   fi
   corpus=$out/fuzz/corpus-$h
   mkdir -p "$corpus" "$out/fuzz/artifacts"
-  cp -n "$top/tests/fuzz/corpus/$h"/* "$corpus"/ 2>/dev/null || true
+  cp -n "$top/tests/hardening/fuzz/corpus/$h"/* "$corpus"/ 2>/dev/null || true
   "$out/fuzz/$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$out/fuzz/artifacts/$h-" \
     "$corpus" >"$out/fuzz/$h.log" 2>&1
@@ -117,15 +117,15 @@ run_asan() { # NAME EXE: TAP program
     "$exe.log") not ok"
 }
 exe=$out/chaos-asan
-build chaos "$exe" "${asan[@]}" -DFRB_ALLOC_HOOKS "$top/tests/chaos.c" \
-  "$top/tests/strict_parser.c" "${lib[@]}" && run_asan "chaos (asan)" "$exe"
+build chaos "$exe" "${asan[@]}" -DFRB_ALLOC_HOOKS "$top/tests/hardening/chaos.c" \
+  "$top/tests/hardening/strict_parser.c" "${lib[@]}" && run_asan "chaos (asan)" "$exe"
 exe=$out/hostile-asan
-build hostile "$exe" "${asan[@]}" "$top/tests/test_hostile.c" \
-  "$top/tests/strict_parser.c" "${lib[@]}" &&
+build hostile "$exe" "${asan[@]}" "$top/tests/hardening/test_hostile.c" \
+  "$top/tests/hardening/strict_parser.c" "${lib[@]}" &&
   run_asan "hostile (asan)" "$exe"
 exe=$out/write-faults-asan
-build write_faults "$exe" "${asan[@]}" "$top/tests/test_write_faults.c" \
-  "$top/tests/strict_parser.c" "${lib[@]}" "${fcgi_flags[@]}" \
+build write_faults "$exe" "${asan[@]}" "$top/tests/hardening/test_write_faults.c" \
+  "$top/tests/hardening/strict_parser.c" "${lib[@]}" "${fcgi_flags[@]}" \
   "${fcgi_libs[@]}" && run_asan "write faults (asan)" "$exe"
 
 # ------------------------------------------------------------ 4. valgrind

@@ -1,20 +1,18 @@
-/* The futex calls behind FRB_LOCK_FUTEX (src/lock.h).  syscall() is a GNU
- * extension, so this file alone asks for it. */
+/* The futex calls behind BENCH_LOCK_FUTEX (bench/locks.h).  syscall() is a
+ * GNU extension, so this file alone asks for it. */
 #define _GNU_SOURCE
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "lock.h"
+#include "locks.h"
 
-#if FRB_LOCK_IMPL == FRB_LOCK_FUTEX
 /* A wake-up that finds the word changed (EAGAIN) or a signal (EINTR) just
  * sends the caller round its loop again. */
-void frb__futex_wait(atomic_int *word, int expected) {
+void bench_futex_wait(atomic_int *word, int expected) {
   syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
 }
 
-void frb__futex_wake_one(atomic_int *word) {
+void bench_futex_wake_one(atomic_int *word) {
   syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
-#endif

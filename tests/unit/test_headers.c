@@ -1,5 +1,6 @@
-/* Semantics 3 and 5-8 of issue 2: header names, values, single-valued
- * fields, the head limit, and set/add/setf/del/get. */
+/* frb_header_set(3), _add(3), _setf(3), _del(3), _get(3) and
+ * frb_set_limit(3): header names, values, single-valued fields, the head
+ * limit. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

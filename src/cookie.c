@@ -1,5 +1,4 @@
-/* The helpers: Set-Cookie lines by draft-ietf-httpbis-rfc6265bis (frb_redirect
- * lives in frb.c, beside the status code it sets).  The grammar is checked
+/* Set-Cookie lines by draft-ietf-httpbis-rfc6265bis.  The grammar is checked
  * here so that a cookie can never carry a ';' or a control byte that would
  * smuggle an attribute or split the head. */
 #include <stdlib.h>
@@ -70,57 +69,6 @@ static int attrs_ok(const char *name, const struct frb_cookie *c) {
   return 1;
 }
 
-/* Gregorian date from days since 1970-01-01, without gmtime(): the library
- * keeps no global state and gmtime's result is static. */
-static void civil_from_days(long long z, long long *y, unsigned *m,
-                            unsigned *d) {
-  long long era;
-  unsigned doe, yoe, doy, mp;
-
-  z += 719468;
-  era = (z >= 0 ? z : z - 146096) / 146097;
-  doe = (unsigned)(z - era * 146097);
-  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = (long long)yoe + era * 400 + (*m <= 2);
-}
-
-static char *put(char *p, const char *s) {
-  size_t n = strlen(s);
-  memcpy(p, s, n);
-  return p + n;
-}
-
-/* IMF-fixdate (RFC 9110 5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT". */
-static char *put_date(char *p, long long t) {
-  static const char wday[7][4] = {"Thu", "Fri", "Sat", "Sun",
-                                  "Mon", "Tue", "Wed"};
-  static const char mon[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  long long days = (t >= 0 ? t : t - 86399) / 86400, y;
-  long long secs = t - days * 86400;
-  unsigned m, d;
-
-  civil_from_days(days, &y, &m, &d);
-  p = put(p, wday[((days % 7) + 7) % 7]);
-  p = put(p, ", ");
-  p = frb__put_uint(p, d, 2);
-  *p++ = ' ';
-  p = put(p, mon[m - 1]);
-  *p++ = ' ';
-  p = frb__put_uint(p, (unsigned long long)y, 4);
-  *p++ = ' ';
-  p = frb__put_uint(p, (unsigned long long)(secs / 3600), 2);
-  *p++ = ':';
-  p = frb__put_uint(p, (unsigned long long)(secs / 60 % 60), 2);
-  *p++ = ':';
-  p = frb__put_uint(p, (unsigned long long)(secs % 60), 2);
-  return put(p, " GMT");
-}
-
 /* Longest text the fixed attributes can take; the variable parts are added
  * by cookie_len. */
 #define FIXED_ATTRS                                                            \
@@ -139,26 +87,26 @@ static size_t format_cookie(char *out, const char *name, const char *value,
                             const struct frb_cookie *c) {
   static const char *const same_site[] = {NULL, "; SameSite=Strict",
                                           "; SameSite=Lax", "; SameSite=None"};
-  char *p = put(put(put(out, name), "="), value);
+  char *p = frb__put_str(frb__put_str(frb__put_str(out, name), "="), value);
 
   if (c->path)
-    p = put(put(p, "; Path="), c->path);
+    p = frb__put_str(frb__put_str(p, "; Path="), c->path);
   if (c->domain)
-    p = put(put(p, "; Domain="), c->domain);
+    p = frb__put_str(frb__put_str(p, "; Domain="), c->domain);
   if (c->expires)
-    p = put_date(put(p, "; Expires="), c->expires);
+    p = frb__put_date(frb__put_str(p, "; Expires="), c->expires);
   /* Max-Age <= 0 means "expire now"; Go and browsers agree on 0. */
   if (c->has_max_age)
-    p = frb__put_uint(put(p, "; Max-Age="),
+    p = frb__put_uint(frb__put_str(p, "; Max-Age="),
                       c->max_age > 0 ? (unsigned long long)c->max_age : 0, 1);
   if (c->secure)
-    p = put(p, "; Secure");
+    p = frb__put_str(p, "; Secure");
   if (c->http_only)
-    p = put(p, "; HttpOnly");
+    p = frb__put_str(p, "; HttpOnly");
   if (same_site[c->same_site])
-    p = put(p, same_site[c->same_site]);
+    p = frb__put_str(p, same_site[c->same_site]);
   if (c->partitioned)
-    p = put(p, "; Partitioned");
+    p = frb__put_str(p, "; Partitioned");
   return (size_t)(p - out);
 }
 
@@ -184,11 +132,11 @@ FRB_EXTERN int frb_cookie_add(frb_response *r, const char *name,
     return FRB_ETOOBIG;
   if (len > sizeof small && !(line = frb__malloc(len)))
     return FRB_ENOMEM;
-  frb__check_name("Set-Cookie", &a);
+  a = *frb__known_arg(FRB_KIND_SET_COOKIE);
   a.value = line;
   a.value_len = (uint32_t)format_cookie(line, name, value, attrs);
   a.match_len = cookie_name.name_len + 1; /* "name=" */
-  rc = frb__set_matching(r, &a);
+  rc = frb__set_field(r, &a);
   if (line != small)
     frb__free(line);
   return rc;

@@ -1,5 +1,5 @@
-/* Semantic 10 of issue 2, allocation failure: FRB_ENOMEM with the response
- * unchanged.  This program is built from the library's sources with
+/* frb(3) ERRORS: FRB_ENOMEM leaves the response unchanged, for every call
+ * that allocates.  This program is built from the library's sources with
  * -DFRB_ALLOC_HOOKS, so that every allocation the library makes goes
  * through the hooks below and the k-th one (and every later one) can fail. */
 #include <stdio.h>

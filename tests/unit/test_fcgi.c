@@ -1,5 +1,5 @@
-/* Semantic 11 of issue 2 and the libfcgi binding: a real FastCGI exchange
- * over a unix socket, with no web server.  A server thread accepts with
+/* frb_new_fcgx(3) and frb_reset_fcgx(3): a real FastCGI exchange over a
+ * unix socket, with no web server; output only through FCGX_PutStr.  A server thread accepts with
  * libfcgi and builds the response with libfrb; the test plays the web
  * server, writing raw FastCGI records and reassembling FCGI_STDOUT. */
 #include <errno.h>

@@ -2,14 +2,14 @@
 # Builds the libFuzzer harnesses with clang straight from src/*.c (no
 # libtool): -fsanitize=fuzzer,address,undefined, every UBSan report fatal.
 #
-#   tests/fuzz/build.sh OUTDIR [harness...]     default: every harness
+#   tests/hardening/fuzz/build.sh OUTDIR [harness...]     default: every harness
 #
 # A harness whose sources do not link yet (fuzz_helpers before the helpers
 # exist) is reported and skipped; the exit status is non-zero only when a
 # harness fails to compile for another reason.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
+top=$(cd "$(dirname "$0")/../../.." && pwd)
 out=${1:?usage: build.sh OUTDIR [harness...]}
 shift
 harnesses=("$@")
@@ -29,8 +29,8 @@ done
 status=0
 for h in "${harnesses[@]}"; do
   log="$out/$h.build.log"
-  if "$cc" "${cflags[@]}" -o "$out/$h" "$top/tests/fuzz/$h.c" \
-    "$top/tests/strict_parser.c" "${lib[@]}" >"$log" 2>&1; then
+  if "$cc" "${cflags[@]}" -o "$out/$h" "$top/tests/hardening/fuzz/$h.c" \
+    "$top/tests/hardening/strict_parser.c" "${lib[@]}" >"$log" 2>&1; then
     echo "fuzz build: $h ok"
   elif grep -q 'undefined reference' "$log"; then
     echo "fuzz build: $h skipped: the API it fuzzes does not link yet"

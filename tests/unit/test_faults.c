@@ -1,5 +1,6 @@
-/* Semantic 10 of issue 2: failing sinks, closed pipes and sockets, NULL
- * arguments.  Allocation failure is in test_alloc.c (it needs the hooks). */
+/* frb_write(3) and frb_threads(7) on failure: FRB_EIO sticks once a sink
+ * fails, closed pipes and sockets raise no SIGPIPE, NULL arguments are
+ * FRB_EINVAL.  Allocation failure is in test_alloc.c (it needs the hooks). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>

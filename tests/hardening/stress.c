@@ -36,7 +36,7 @@
 #include <unistd.h>
 
 #include "frb.h"
-#include "../strict_parser.h"
+#include "strict_parser.h"
 
 #define MAX_THREADS 256
 #define MAX_ADDS 4          /* X-M<id> lines per thread per response */

@@ -1,4 +1,5 @@
-/* Semantics 3 and 4 of issue 2: the Status line. */
+/* frb_set_status(3), frb_set_status_reason(3), frb_get_status(3): the
+ * Status line. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

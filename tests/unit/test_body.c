@@ -1,5 +1,5 @@
-/* Semantics 3 and 9 of issue 2: the body, the automatic Content-Length and
- * Content-Type, 204/304, buffering and streaming. */
+/* frb_write(3) and frb_finish(3): the body, the automatic Content-Length
+ * and Content-Type, no body on 204/304, buffering and streaming. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
-/* frb_reset, frb_headers_sent, frb_strerror, the version, frb_new and
- * frb_new_fd on pipes and sockets, and independent responses (semantic 1:
- * no global state). */
+/* frb_reset(3), frb_headers_sent(3), frb_strerror(3), frb_version(3),
+ * frb_new(3) and frb_new_fd(3) on pipes and sockets, and independent
+ * responses (frb_threads(7): no global state). */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,0 +1,51 @@
+/*
+ * The fields libfrb treats specially, in one table (in the spirit of h2o's
+ * token table): each with its kind, its rules, and its name prepared as a
+ * header call would prepare it, hash included, so that the output and
+ * cookie code never validate and hash a constant name again.
+ * tests/unit/test_head.c checks every hash against frb__check_name.
+ */
+#include "internal.h"
+
+#define KNOWN(kind, name, value, hash, flags)                                  \
+  [kind] = {{name, value, sizeof name - 1, sizeof value - 1, hash, 0, kind},   \
+            flags}
+
+static const struct frb_known {
+  struct frb_field_arg arg;
+  unsigned flags;
+} known[FRB_KIND_COUNT] = {
+    KNOWN(FRB_KIND_PLAIN, "", "", 0, 0),
+    /* The CGI pseudo-header (RFC 3875 6.3.3): frb_set_status writes it. */
+    KNOWN(FRB_KIND_STATUS, "Status", "", 0xba4b77efu, FRB_KNOWN_REFUSED),
+    /* A body needs one, and the server must not guess (RFC 3875 6.3.1). */
+    KNOWN(FRB_KIND_CONTENT_TYPE, "Content-Type", FRB_DEFAULT_CONTENT_TYPE,
+          0xfcf70995u, FRB_KNOWN_SINGLE),
+    /* 1*DIGIT, at most INT64_MAX (nginx answers 502 to more). */
+    KNOWN(FRB_KIND_CONTENT_LENGTH, "Content-Length", "", 0x4df9451du,
+          FRB_KNOWN_SINGLE),
+    KNOWN(FRB_KIND_LOCATION, "Location", "", 0x0bf5a9a6u, FRB_KNOWN_SINGLE),
+    /* Never joined with commas (RFC 9110 5.3); one per cookie name. */
+    KNOWN(FRB_KIND_SET_COOKIE, "Set-Cookie", "", 0x6e2be738u, 0),
+    /* The server frames the body; a CGI application never does. */
+    KNOWN(FRB_KIND_TRANSFER_ENCODING, "Transfer-Encoding", "", 0xddb4744cu,
+          FRB_KNOWN_REFUSED),
+};
+
+/* The kind of a validated name, given its case-folded hash. */
+enum frb_kind frb__known_kind(const char *name, size_t len, uint32_t hash) {
+  for (int k = FRB_KIND_PLAIN + 1; k < FRB_KIND_COUNT; k++)
+    if (known[k].arg.hash == hash && known[k].arg.name_len == len &&
+        frb__name_eq(name, known[k].arg.name, len))
+      return (enum frb_kind)k;
+  return FRB_KIND_PLAIN;
+}
+
+/* The prepared name; for Content-Type the value is the default type. */
+const struct frb_field_arg *frb__known_arg(enum frb_kind kind) {
+  return &known[kind].arg;
+}
+
+unsigned frb__known_flags(enum frb_kind kind) {
+  return known[kind].flags;
+}
