@@ -62,7 +62,8 @@ enum frb_error {
   FRB_ETOOBIG = -4,   /* the head or body buffer would exceed its limit */
   FRB_EIO = -5,       /* the sink failed; every later output fails too */
   FRB_ENOTFOUND = -6, /* no such header */
-  FRB_ERANGE = -7     /* the caller's buffer is too small */
+  FRB_ERANGE = -7,    /* the caller's buffer is too small */
+  FRB_EFROZEN = -8    /* the header name was frozen by frb_header_freeze */
 };
 
 enum frb_limit {
@@ -72,6 +73,8 @@ enum frb_limit {
 
 FRB_EXTERN frb_response *frb_new(frb_write_fn write, void *ctx);
 FRB_EXTERN frb_response *frb_new_fd(int fd);
+/* frb_reset onto another descriptor, with frb_new_fd's choice of sink. */
+FRB_EXTERN int frb_reset_fd(frb_response *r, int fd);
 FRB_EXTERN int frb_reset(frb_response *r, frb_write_fn write, void *ctx);
 FRB_EXTERN void frb_free(frb_response *r);
 
@@ -120,11 +123,68 @@ FRB_EXTERN int frb_cookie_add(frb_response *r, const char *name,
                               const char *value,
                               const struct frb_cookie *attrs);
 
+/* The header is fixed from now on: set, add, del, cookies and redirects
+ * touching this name answer FRB_EFROZEN until frb_reset. */
+FRB_EXTERN int frb_header_freeze(frb_response *r, const char *name);
+
+/* Content-Type: type/subtype, with "; charset=..." when charset is not
+ * NULL (RFC 9110 8.3.1). */
+FRB_EXTERN int frb_set_content_type(frb_response *r, const char *type,
+                                    const char *charset);
+
+/* What frb_preconditions read from the request (RFC 9110 13.1); NULL: the
+ * field is absent.  With CGI these are HTTP_IF_MATCH and so on. */
+struct frb_request_conditions {
+  const char *method; /* REQUEST_METHOD; NULL: GET */
+  const char *if_match;
+  const char *if_none_match;
+  const char *if_modified_since;
+  const char *if_unmodified_since;
+};
+
+enum frb_precondition {
+  FRB_PRECONDITION_PASSED = 0,         /* go on and send the response */
+  FRB_PRECONDITION_NOT_MODIFIED = 304, /* now a 304: send no body */
+  FRB_PRECONDITION_FAILED = 412        /* now a 412 */
+};
+
+/* Evaluates the request's conditions against the response's own ETag and
+ * Last-Modified headers in RFC 9110 13.2.2 order.  Returns an
+ * enum frb_precondition, or a negative enum frb_error. */
+FRB_EXTERN int frb_preconditions(frb_response *r,
+                                 const struct frb_request_conditions *req);
+
+enum frb_sendfile_server {
+  FRB_SENDFILE_NGINX = 1, /* X-Accel-Redirect: an internal location URI */
+  FRB_SENDFILE_APACHE,    /* X-Sendfile (mod_xsendfile): a file path */
+  FRB_SENDFILE_LIGHTTPD   /* X-Sendfile: a file path */
+};
+
+struct frb_send_file_opts {
+  /* UTF-8 file name offered for download (Content-Disposition: attachment),
+   * or NULL: none. */
+  const char *attachment;
+};
+
+/* Hands the body over to the web server: exactly one of X-Accel-Redirect or
+ * X-Sendfile.  opts may be NULL. */
+FRB_EXTERN int frb_send_file(frb_response *r, const char *path,
+                             enum frb_sendfile_server server,
+                             const struct frb_send_file_opts *opts);
+
+/* One server-sent event (HTML Living Standard 9.2), written whole and
+ * pushed to the client.  event and id may be NULL. */
+FRB_EXTERN int frb_sse_event(frb_response *r, const char *event, const char *id,
+                             const char *data);
+
 FRB_EXTERN int frb_set_limit(frb_response *r, enum frb_limit which,
                              size_t value);
 
 FRB_EXTERN int frb_flush_headers(frb_response *r);
 FRB_EXTERN int frb_write(frb_response *r, const void *buf, size_t len);
+/* Sends what is buffered now (the head if not yet sent, then the body) and
+ * pushes it through the sink's own buffer (FCGX_FFlush for libfcgi). */
+FRB_EXTERN int frb_flush(frb_response *r);
 FRB_EXTERN int frb_finish(frb_response *r);
 FRB_EXTERN int frb_headers_sent(frb_response *r);
 

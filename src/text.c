@@ -80,6 +80,7 @@ FRB_EXTERN const char *frb_strerror(int err) {
   case FRB_EIO: return "output failed";
   case FRB_ENOTFOUND: return "no such header";
   case FRB_ERANGE: return "buffer too small";
+  case FRB_EFROZEN: return "header is frozen";
   default: return "unknown error";
   }
 }
