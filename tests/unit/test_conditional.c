@@ -260,24 +260,24 @@ static void test_all_three_date_formats(void **state) {
   }
 }
 
-/* An invalid If-Unmodified-Since is ignored (RFC 9110 13.1.4): were it
- * read as some date, these would fail with 412. */
+/* An invalid If-Unmodified-Since is ignored (RFC 9110 13.1.4).  Each is
+ * earlier than Last-Modified as it reads, so accepting one gives a 412. */
 static void test_invalid_dates_are_ignored(void **state) {
   struct fixture *f = *state;
-  static const char *const bad[] = {"Sun, 06 Nov 1994 08:49:37 gmt",
-                                    "sun, 06 Nov 1994 08:49:37 GMT",
-                                    "Sun, 31 Apr 1994 08:49:37 GMT",
-                                    "Sun, 29 Feb 1900 08:49:37 GMT",
-                                    "Sun, 06 Nov 1994 24:00:00 GMT",
-                                    "Sun, 06 Nov 1994 08:60:00 GMT",
-                                    "Sun, 6 Nov 1994 08:49:37 GMT",
-                                    "Sun, 06 Nov 1994 08:49:37 GMTX",
-                                    "Sunday, 06-Nov-1994 08:49:37 GMT",
-                                    "Sun Nov 06 08:49:37 1994 x",
-                                    "Sun Nov  0 08:49:37 1994",
-                                    "1994-11-06T08:49:37Z",
+  static const char *const bad[] = {"Sun, 06 Nov 1994 08:49:36 gmt",
+                                    "sun, 06 Nov 1994 08:49:36 GMT",
+                                    "Sun, 31 Apr 1994 08:49:36 GMT",
+                                    "Sun, 29 Feb 1900 08:49:36 GMT",
+                                    "Sat, 05 Nov 1994 24:00:00 GMT",
+                                    "Sun, 06 Nov 1994 07:60:00 GMT",
+                                    "Sun, 6 Nov 1994 08:49:36 GMT",
+                                    "Sun, 06 Nov 1994 08:49:36 GMTX",
+                                    "Sunday, 06-Nov-1994 08:49:36 GMT",
+                                    "Sun Nov 06 08:49:36 1994 x",
+                                    "Sun Nov  0 08:49:36 1994",
+                                    "1994-11-06T08:49:36Z",
                                     "",
-                                    "Sun, 06 Nov 1994 08:49:37 UTC"};
+                                    "Sun, 06 Nov 1994 08:49:36 UTC"};
 
   representation(f->r);
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
