@@ -22,10 +22,16 @@ static int fcgx_sink(void *ctx, const void *buf, size_t len) {
   return FCGX_GetError(out) ? -1 : 0;
 }
 
+/* frb_flush: the buffered records go to the web server now, which is what
+ * lets a stream (server-sent events) reach the client before the end. */
+static int fcgx_flush(void *ctx) {
+  return FCGX_FFlush(ctx) == 0 && !FCGX_GetError(ctx) ? 0 : -1;
+}
+
 FRB_EXTERN frb_response *frb_new_fcgx(FCGX_Stream *out) {
-  return out ? frb_new(fcgx_sink, out) : NULL;
+  return out ? frb__new_sink(fcgx_sink, fcgx_flush, out) : NULL;
 }
 
 FRB_EXTERN int frb_reset_fcgx(frb_response *r, FCGX_Stream *out) {
-  return out ? frb_reset(r, fcgx_sink, out) : FRB_EINVAL;
+  return out ? frb__reset_sink(r, fcgx_sink, fcgx_flush, out) : FRB_EINVAL;
 }

@@ -40,15 +40,21 @@ int frb__prepare_field(const char *name, const char *value,
 }
 
 static int set_step(frb_response *r, const void *arg, struct frb_need *need) {
+  if (frb__is_frozen(r, arg))
+    return FRB_EFROZEN;
   return frb__head_set(&r->head, arg, need);
 }
 
 static int add_step(frb_response *r, const void *arg, struct frb_need *need) {
+  if (frb__is_frozen(r, arg))
+    return FRB_EFROZEN;
   return frb__head_add(&r->head, arg, need);
 }
 
 static int del_step(frb_response *r, const void *arg, struct frb_need *need) {
   (void)need;
+  if (frb__is_frozen(r, arg))
+    return FRB_EFROZEN;
   return frb__head_del(&r->head, arg);
 }
 

@@ -35,10 +35,23 @@ void frb_hook_free(void *ptr);
 
 enum frb_state { FRB_ST_OPEN, FRB_ST_SENT, FRB_ST_DONE };
 
+/* Pushes what the sink buffers to its peer (FCGX_FFlush): 0, or -1. */
+typedef int (*frb__flush_fn)(void *ctx);
+
+/* A name that frb_header_freeze fixed (freeze.c). */
+struct frb_frozen {
+  char *name; /* a copy, NUL-terminated */
+  uint32_t name_len;
+  uint32_t hash;
+};
+
 struct frb_response {
   /* Guarded by 'lock'. */
   frb__lock_t lock;
   struct frb_head head;
+  struct frb_frozen *frozen; /* nfrozen names, room for frozen_cap */
+  uint32_t nfrozen;
+  uint32_t frozen_cap;
   /* Leaves OPEN only with both 'io' and 'lock' held, so a header call that
    * sees OPEN under 'lock' works on a head nobody is writing; SENT->DONE
    * needs only 'io'.  Read anywhere. */
@@ -48,6 +61,7 @@ struct frb_response {
    * order is io, then lock. */
   pthread_mutex_t io;
   frb_write_fn write;
+  frb__flush_fn flush; /* NULL: the sink keeps nothing back */
   void *ctx;
   int failed;
   char *body;
@@ -87,6 +101,15 @@ const char *frb__reason(int code);
 char *frb__put_uint(char *out, unsigned long long v, int width);
 char *frb__put_str(char *out, const char *s);
 char *frb__put_date(char *out, long long t);
+
+/* response.c: frb_new and frb_reset with a flush hook for the sink. */
+frb_response *frb__new_sink(frb_write_fn write, frb__flush_fn flush,
+                            void *ctx);
+int frb__reset_sink(frb_response *r, frb_write_fn write, frb__flush_fn flush,
+                    void *ctx);
+
+/* freeze.c: called with 'lock' held. */
+int frb__is_frozen(const frb_response *r, const struct frb_field_arg *a);
 
 /* sink.c */
 int frb__fd_sink(void *ctx, const void *buf, size_t len);

@@ -70,6 +70,34 @@ FRB_EXTERN int frb_flush_headers(frb_response *r) {
   return rc;
 }
 
+/* Called with io held: the sink's own buffer goes out too. */
+static int push(frb_response *r) {
+  if (r->flush && r->flush(r->ctx) != 0) {
+    r->failed = 1;
+    return FRB_EIO;
+  }
+  return FRB_OK;
+}
+
+FRB_EXTERN int frb_flush(frb_response *r) {
+  int rc = FRB_OK;
+
+  if (!r)
+    return FRB_EINVAL;
+  pthread_mutex_lock(&r->io);
+  if (r->failed)
+    rc = FRB_EIO;
+  else if (atomic_load_explicit(&r->state, memory_order_relaxed) ==
+           FRB_ST_DONE)
+    rc = FRB_ESENT;
+  else if (frb__is_open(r))
+    rc = send_head(r, 0);
+  if (rc == FRB_OK)
+    rc = push(r);
+  pthread_mutex_unlock(&r->io);
+  return rc;
+}
+
 /* arg: non-NULL when the bytes are about to be buffered, which from then on
  * rules out a status that forbids a body. */
 static int body_step(frb_response *r, const void *arg, struct frb_need *need) {

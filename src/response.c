@@ -8,7 +8,8 @@
 
 #include "locked.h"
 
-FRB_EXTERN frb_response *frb_new(frb_write_fn write, void *ctx) {
+frb_response *frb__new_sink(frb_write_fn write, frb__flush_fn flush,
+                            void *ctx) {
   frb_response *r;
 
   if (!write || !(r = frb__malloc(sizeof *r)))
@@ -22,6 +23,7 @@ FRB_EXTERN frb_response *frb_new(frb_write_fn write, void *ctx) {
     goto fail_io;
   r->body_limit = FRB_DEFAULT_BODY_BUFFER;
   r->write = write;
+  r->flush = flush;
   r->ctx = ctx;
   atomic_init(&r->state, FRB_ST_OPEN);
   return r;
@@ -34,30 +36,66 @@ fail_head:
   return NULL;
 }
 
-FRB_EXTERN frb_response *frb_new_fd(int fd) {
+FRB_EXTERN frb_response *frb_new(frb_write_fn write, void *ctx) {
+  return frb__new_sink(write, NULL, ctx);
+}
+
+/* send(MSG_NOSIGNAL) is one syscall; pipes need the signal-mask dance. */
+static frb_write_fn fd_sink(int fd) {
   struct stat st;
 
   if (fd < 0 || fstat(fd, &st) != 0)
     return NULL;
-  /* send(MSG_NOSIGNAL) is one syscall; pipes need the signal-mask dance. */
-  return frb_new(S_ISSOCK(st.st_mode) ? frb__sock_sink : frb__fd_sink,
-                 (void *)(intptr_t)fd);
+  return S_ISSOCK(st.st_mode) ? frb__sock_sink : frb__fd_sink;
 }
 
-FRB_EXTERN int frb_reset(frb_response *r, frb_write_fn write, void *ctx) {
+FRB_EXTERN frb_response *frb_new_fd(int fd) {
+  frb_write_fn write = fd_sink(fd);
+
+  return write ? frb_new(write, (void *)(intptr_t)fd) : NULL;
+}
+
+static void free_frozen(struct frb_frozen *list, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++)
+    frb__free(list[i].name);
+}
+
+/* Frozen names belong to the response being built, not to the object:
+ * a reset starts a response with none (the caller freezes again). */
+int frb__reset_sink(frb_response *r, frb_write_fn write, frb__flush_fn flush,
+                    void *ctx) {
+  uint32_t nfrozen;
+
   if (!r || !write)
     return FRB_EINVAL;
   pthread_mutex_lock(&r->io);
   frb__lock(&r->lock);
   frb__head_start(&r->head);
+  nfrozen = r->nfrozen;
+  r->nfrozen = 0;
   atomic_store_explicit(&r->state, FRB_ST_OPEN, memory_order_relaxed);
   frb__unlock(&r->lock);
+  /* Nobody reads the names any more; free them with no spinlock held. */
+  free_frozen(r->frozen, nfrozen);
   r->write = write;
+  r->flush = flush;
   r->ctx = ctx;
   r->failed = 0;
   r->body_len = 0;
   pthread_mutex_unlock(&r->io);
   return FRB_OK;
+}
+
+FRB_EXTERN int frb_reset(frb_response *r, frb_write_fn write, void *ctx) {
+  return frb__reset_sink(r, write, NULL, ctx);
+}
+
+FRB_EXTERN int frb_reset_fd(frb_response *r, int fd) {
+  frb_write_fn write = fd_sink(fd);
+
+  if (!r || !write)
+    return FRB_EINVAL;
+  return frb_reset(r, write, (void *)(intptr_t)fd);
 }
 
 FRB_EXTERN void frb_free(frb_response *r) {
@@ -66,6 +104,8 @@ FRB_EXTERN void frb_free(frb_response *r) {
   frb__lock_destroy(&r->lock);
   pthread_mutex_destroy(&r->io);
   frb__head_free(&r->head);
+  free_frozen(r->frozen, r->nfrozen);
+  frb__free(r->frozen);
   frb__free(r->body);
   frb__free(r);
 }

@@ -54,6 +54,8 @@ static int redirect_step(frb_response *r, const void *arg,
                          struct frb_need *need) {
   const struct redirect_arg *a = arg;
 
+  if (frb__is_frozen(r, &a->location))
+    return FRB_EFROZEN;
   return frb__head_redirect(&r->head, &a->status, &a->location, need);
 }
 

@@ -120,8 +120,9 @@ static void test_strerror_text_for_every_code(void **state) {
       {FRB_EIO, "output failed"},
       {FRB_ENOTFOUND, "no such header"},
       {FRB_ERANGE, "buffer too small"},
+      {FRB_EFROZEN, "header is frozen"},
   };
-  static const int unknown[] = {1, 2, -8, -9, 100, -100, INT_MIN, INT_MAX};
+  static const int unknown[] = {1, 2, -9, 100, -100, INT_MIN, INT_MAX};
 
   (void)state;
   assert_int_equal(FRB_OK, 0);
@@ -132,6 +133,7 @@ static void test_strerror_text_for_every_code(void **state) {
   assert_int_equal(FRB_EIO, -5);
   assert_int_equal(FRB_ENOTFOUND, -6);
   assert_int_equal(FRB_ERANGE, -7);
+  assert_int_equal(FRB_EFROZEN, -8);
   for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
     assert_string_equal(frb_strerror(codes[i].code), codes[i].text);
   for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
