@@ -103,8 +103,7 @@ char *frb__put_str(char *out, const char *s);
 char *frb__put_date(char *out, long long t);
 
 /* response.c: frb_new and frb_reset with a flush hook for the sink. */
-frb_response *frb__new_sink(frb_write_fn write, frb__flush_fn flush,
-                            void *ctx);
+frb_response *frb__new_sink(frb_write_fn write, frb__flush_fn flush, void *ctx);
 int frb__reset_sink(frb_response *r, frb_write_fn write, frb__flush_fn flush,
                     void *ctx);
 

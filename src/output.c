@@ -87,8 +87,7 @@ FRB_EXTERN int frb_flush(frb_response *r) {
   pthread_mutex_lock(&r->io);
   if (r->failed)
     rc = FRB_EIO;
-  else if (atomic_load_explicit(&r->state, memory_order_relaxed) ==
-           FRB_ST_DONE)
+  else if (atomic_load_explicit(&r->state, memory_order_relaxed) == FRB_ST_DONE)
     rc = FRB_ESENT;
   else if (frb__is_open(r))
     rc = send_head(r, 0);

@@ -1,14 +1,17 @@
 /* frb_new_fcgx(3) and frb_reset_fcgx(3): a real FastCGI exchange over a
- * unix socket, with no web server; output only through FCGX_PutStr.  A server thread accepts with
- * libfcgi and builds the response with libfrb; the test plays the web
- * server, writing raw FastCGI records and reassembling FCGI_STDOUT. */
+ * unix socket, with no web server; output only through FCGX_PutStr.  A server
+ * thread accepts with libfcgi and builds the response with libfrb; the test
+ * plays the web server, writing raw FastCGI records and reassembling
+ * FCGI_STDOUT. */
 #include <errno.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -345,6 +348,75 @@ static void test_fcgi_closed_client_makes_write_eio(void **state) {
   assert_int_equal(s.rc, FRB_EIO);
 }
 
+/* frb_flush (here through frb_sse_event) hands libfcgi's buffered record to
+ * the peer at once: the client reads the first event while the app still
+ * waits for it to do so.  Without FCGX_FFlush the record would stay in
+ * libfcgi's 8 KiB buffer until the end and the client would time out. */
+static atomic_int client_saw_first;
+
+static void app_flush(struct server *s, FCGX_Request *req, int n) {
+  int rc, waited = 0;
+
+  (void)n;
+  s->r = frb_new_fcgx(req->out);
+  if (!s->r)
+    return;
+  rc = frb_sse_event(s->r, NULL, NULL, "one");
+  while (rc == FRB_OK && !atomic_load(&client_saw_first) && waited++ < 500)
+    nanosleep(&(struct timespec){0, 10000000}, NULL);
+  if (rc == FRB_OK && !atomic_load(&client_saw_first))
+    rc = -99;
+  rc = rc ? rc : frb_sse_event(s->r, NULL, NULL, "two");
+  rc = rc ? rc : frb_finish(s->r);
+  s->rc = rc;
+}
+
+/* Reads one record; 0 on timeout or end. */
+static size_t read_record(int fd, int timeout_ms, int *type, char *content) {
+  struct pollfd p = {.fd = fd, .events = POLLIN};
+  unsigned char h[8];
+  size_t len, pad;
+
+  if (poll(&p, 1, timeout_ms) != 1 || read_full(fd, h, 8) != 0)
+    return 0;
+  len = (size_t)h[4] << 8 | h[5];
+  pad = h[6];
+  if (read_full(fd, content, len + pad) != 0)
+    return 0;
+  *type = h[1];
+  return len;
+}
+
+static void test_fcgi_flush_reaches_the_client_before_the_end(void **state) {
+  static char content[65536 + 256];
+  struct server s;
+  struct sink out;
+  int fd, type = 0;
+  size_t len;
+
+  (void)state;
+  sink_init(&out);
+  atomic_store(&client_saw_first, 0);
+  server_start(&s, app_flush, 1);
+  fd = client_connect(&s);
+  send_request(fd);
+  len = read_record(fd, 5000, &type, content);
+  assert_int_equal(type, FCGI_STDOUT);
+  sink_write(&out, content, len);
+  assert_non_null(strstr(out.buf, "\r\n\r\ndata: one\n\n"));
+  atomic_store(&client_saw_first, 1);
+  while ((len = read_record(fd, 5000, &type, content)) > 0 &&
+         type == FCGI_STDOUT)
+    sink_write(&out, content, len);
+  close(fd);
+  server_stop(&s);
+  assert_int_equal(s.rc, FRB_OK);
+  expect_sink(&out, "Status: 200 OK\r\nContent-Type: text/event-stream\r\n"
+                    "Cache-Control: no-store\r\nX-Accel-Buffering: no\r\n"
+                    "\r\ndata: one\n\ndata: two\n\n");
+  sink_destroy(&out);
+}
+
 static void test_fcgi_null_stream_is_einval(void **state) {
   struct sink sk;
   frb_response *r;
@@ -368,6 +440,7 @@ int main(void) {
       cmocka_unit_test(test_fcgi_writes_with_putstr_never_printf),
       cmocka_unit_test(test_fcgi_closed_client_makes_write_eio),
       cmocka_unit_test(test_fcgi_null_stream_is_einval),
+      cmocka_unit_test(test_fcgi_flush_reaches_the_client_before_the_end),
   };
 
   if (FCGX_Init() != 0)

@@ -98,8 +98,8 @@ static void test_sse_multiline_data_split_at_crlf_cr_lf(void **state) {
   struct fixture *f = *state;
 
   assert_int_equal(frb_sse_event(f->r, NULL, "", "a\nb\r\nc\rd\r"), FRB_OK);
-  expect_sink(&f->s, SSE_HEAD
-              "id: \ndata: a\ndata: b\ndata: c\ndata: d\ndata: \n\n");
+  expect_sink(&f->s,
+              SSE_HEAD "id: \ndata: a\ndata: b\ndata: c\ndata: d\ndata: \n\n");
 }
 
 static void test_sse_empty_data(void **state) {
@@ -200,7 +200,8 @@ static void test_sse_events_are_atomic_among_threads(void **state) {
   p += 4;
   while (*p) {
     int id, n, id2, used = 0;
-    assert_int_equal(sscanf(p, "event: e\ndata: t%d\ndata: n%d\ndata: end%d\n\n%n",
+    assert_int_equal(sscanf(p,
+                            "event: e\ndata: t%d\ndata: n%d\ndata: end%d\n\n%n",
                             &id, &n, &id2, &used),
                      3);
     assert_true(used > 0);
