@@ -11,7 +11,7 @@ packages=(
   # documentation lint
   mandoc
   # end-to-end tests and the demo
-  nginx apache2 curl spawn-fcgi wrk procps
+  nginx apache2 curl spawn-fcgi wrk procps libapache2-mod-xsendfile
   # hardening: libFuzzer, LeakSanitizer runtime, valgrind
   clang libclang-rt-14-dev valgrind
   # benchmarks (outside references)

@@ -78,7 +78,7 @@ fi
 echo "=== hardening: fuzzing, ${secs}s per harness"
 mkdir -p "$out/fuzz"
 bash "$top/tests/hardening/fuzz/build.sh" "$out/fuzz" || true
-for h in fuzz_ops fuzz_validate fuzz_helpers; do
+for h in fuzz_ops fuzz_validate fuzz_helpers fuzz_date; do
   if [ ! -x "$out/fuzz/$h" ]; then
     if grep -q 'undefined reference' "$out/fuzz/$h.build.log" 2>/dev/null; then
       echo "$h: not built (its API does not link yet): skipped"
