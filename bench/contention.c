@@ -4,9 +4,10 @@
  * print the operations per second.
  *
  * The library sources are compiled into this program once per lock
- * (bench/locks.h, chosen through src/lock.h's FRB_LOCK_OVERRIDE), so every binary runs the very same header
- * store and differs only in the lock.  One run prints one figure; bench/run.sh
- * repeats the runs, interleaving the locks, and takes medians and ratios.
+ * (bench/locks.h, chosen through src/lock.h's FRB_LOCK_OVERRIDE), so every
+ * binary runs the very same header store and differs only in the lock.  One run
+ * prints one figure; bench/run.sh repeats the runs, interleaving the locks, and
+ * takes medians and ratios.
  *
  * Two workloads.  "set" (-w set): every operation sets one of the 10
  * headers already present, as bench/go does with http.Header.Set.  "mix"

@@ -19,9 +19,9 @@ extern "C" {
 #endif
 
 #define FRB_VERSION_MAJOR 0
-#define FRB_VERSION_MINOR 1
+#define FRB_VERSION_MINOR 2
 #define FRB_VERSION_PATCH 0
-#define FRB_VERSION_STRING "0.1.0"
+#define FRB_VERSION_STRING "0.2.0"
 /* 0xMMmmpp, so that releases compare with < and >. */
 #define FRB_VERSION_HEX                                                        \
   ((FRB_VERSION_MAJOR << 16) | (FRB_VERSION_MINOR << 8) | FRB_VERSION_PATCH)

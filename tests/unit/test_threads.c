@@ -1,6 +1,6 @@
 /* frb_threads(7) under real concurrency: many threads on ONE response,
- * one head sent once, the body after it.  Sizes are chosen so that the whole file runs in about a second
- * plainly and stays quick under ThreadSanitizer. */
+ * one head sent once, the body after it.  Sizes are chosen so that the whole
+ * file runs in about a second plainly and stays quick under ThreadSanitizer. */
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
