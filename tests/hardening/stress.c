@@ -4,7 +4,8 @@
  * response; between responses the threads wait on a barrier while the main
  * thread finishes the response, checks what reached the sink, and resets it.
  *
- * What one response must satisfy (checked with tests/hardening/strict_parser.c):
+ * What one response must satisfy (checked with
+ * tests/hardening/strict_parser.c):
  *   - the output is exactly one head (Status line first, RFC 9112 field
  *     lines, CRLF only) followed by a body made only of whole write chunks;
  *   - a header one thread alone owns (X-T<id>, X-F<id> via setf) ends with
