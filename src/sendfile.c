@@ -136,47 +136,60 @@ static void format_disposition(char *out, const char *name) {
   *p = '\0';
 }
 
-static int set_disposition(frb_response *r, const char *name) {
-  char small[512], *value = small;
+/* The Content-Disposition value for name, in small (size bytes) or on the
+ * heap: built before anything changes, so that running out of memory
+ * leaves the response as it was. */
+static int make_disposition(const char *name, char *small, size_t size,
+                            char **out) {
   size_t len = disposition_len(name);
-  int rc;
 
   if (len == 0)
     return FRB_EINVAL;
   if (len > FRB_MAX_HEAD_BYTES)
     return FRB_ETOOBIG;
-  if (len >= sizeof small && !(value = frb__malloc(len + 1)))
+  *out = small;
+  if (len >= size && !(*out = frb__malloc(len + 1)))
     return FRB_ENOMEM;
-  format_disposition(value, name);
-  rc = frb_header_set(r, "Content-Disposition", value);
-  if (value != small)
-    frb__free(value);
-  return rc;
+  format_disposition(*out, name);
+  return FRB_OK;
+}
+
+/* The other server's field goes first (a server passes a field it does not
+ * know on to the client, and with it the path), the file field last, so
+ * that a failure on the way never leaves a file field that the server
+ * would act on. */
+static int apply(frb_response *r, const char *path,
+                 enum frb_sendfile_server server, const char *disposition) {
+  const char *other =
+      field_name[server == FRB_SENDFILE_NGINX ? FRB_SENDFILE_APACHE
+                                              : FRB_SENDFILE_NGINX];
+  int rc = frb_header_del(r, other);
+
+  if (rc != FRB_OK && rc != FRB_ENOTFOUND)
+    return rc;
+  if (disposition &&
+      (rc = frb_header_set(r, "Content-Disposition", disposition)) != FRB_OK)
+    return rc;
+  return frb_header_set(r, field_name[server], path);
 }
 
 FRB_EXTERN int frb_send_file(frb_response *r, const char *path,
                              enum frb_sendfile_server server,
                              const struct frb_send_file_opts *opts) {
   const char *name = opts ? opts->attachment : NULL;
-  const char *other;
+  char small[512], *disposition = NULL;
   int rc;
 
   if (!r || !path || server < FRB_SENDFILE_NGINX ||
-      server > FRB_SENDFILE_LIGHTTPD || !path_ok(path, server) ||
-      (name && disposition_len(name) == 0))
+      server > FRB_SENDFILE_LIGHTTPD || !path_ok(path, server))
     return FRB_EINVAL;
-  if (frb_headers_sent(r))
-    return FRB_ESENT;
-  /* The name of the other server's field: a server passes a field it does
-   * not know to the client, and with it the path. */
-  other = field_name[server == FRB_SENDFILE_NGINX ? FRB_SENDFILE_APACHE
-                                                  : FRB_SENDFILE_NGINX];
-  rc = frb_header_del(r, other);
-  if (rc != FRB_OK && rc != FRB_ENOTFOUND)
+  if (name && (rc = make_disposition(name, small, sizeof small,
+                                     &disposition)) != FRB_OK)
     return rc;
-  if (name && (rc = set_disposition(r, name)) != FRB_OK)
-    return rc;
-  return frb_header_set(r, field_name[server], path);
+  rc = frb_headers_sent(r) ? FRB_ESENT : apply(r, path, server, disposition);
+  if (disposition && disposition != small)
+    frb__free(disposition);
+  return rc;
 }
 
 /* tchar (RFC 9110 5.6.2) */

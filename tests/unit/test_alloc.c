@@ -167,6 +167,121 @@ static int op_finish_needs_room(frb_response *r) {
   return frb_finish(r);
 }
 
+/* ------------------------------------------------------ response tools */
+
+static int op_content_type_long_charset(frb_response *r) {
+  char cs[400];
+
+  memset(cs, 'c', sizeof cs - 1);
+  cs[sizeof cs - 1] = '\0';
+  return frb_set_content_type(r, "text/html", cs);
+}
+
+/* A download name whose Content-Disposition needs the heap. */
+static int op_send_file_long_name(frb_response *r) {
+  char name[300];
+  struct frb_send_file_opts o = {name};
+
+  memset(name, 'n', sizeof name - 1);
+  name[sizeof name - 1] = '\0';
+  return frb_send_file(r, "/p/f", FRB_SENDFILE_NGINX, &o);
+}
+
+/* An ETag longer than the first read buffer, and a request that matches. */
+static void prep_long_etag(frb_response *r) {
+  char etag[1200];
+
+  memset(etag, 'e', sizeof etag - 1);
+  etag[0] = etag[sizeof etag - 2] = '"';
+  etag[sizeof etag - 1] = '\0';
+  assert_int_equal(frb_header_set(r, "ETag", etag), FRB_OK);
+}
+
+static int op_preconditions_long_etag(frb_response *r) {
+  struct frb_request_conditions q = {"GET", NULL, "*", NULL, NULL};
+  int rc = frb_preconditions(r, &q);
+
+  return rc == FRB_PRECONDITION_NOT_MODIFIED ? FRB_OK : rc;
+}
+
+static void test_alloc_failure_tools_are_enomem_unchanged(void **state) {
+  (void)state;
+  check_enomem_unchanged(prep_plain, op_content_type_long_charset);
+  check_enomem_unchanged(prep_long_etag, op_preconditions_long_etag);
+}
+
+/* frb_send_file(3): after FRB_ENOMEM the file field is not set (a server
+ * never acts on a half-made response); the first allocation, the
+ * Content-Disposition value, fails before anything changes. */
+static void test_alloc_failure_send_file_sets_no_file_field(void **state) {
+  int failed_once = 0;
+
+  (void)state;
+  for (long k = 0; k < 8; k++) {
+    struct sink s;
+    frb_response *r;
+    char buf[8];
+    int rc;
+
+    sink_init(&s);
+    r = new_on(&s);
+    prep_full(r);
+    fail_after(k);
+    rc = op_send_file_long_name(r);
+    never_fail();
+    if (rc == FRB_OK) {
+      assert_true(failed_once);
+      assert_int_equal(frb_header_get(r, "X-Accel-Redirect", buf, sizeof buf),
+                       4);
+      frb_free(r);
+      sink_destroy(&s);
+      return;
+    }
+    assert_int_equal(rc, FRB_ENOMEM);
+    failed_once = 1;
+    assert_int_equal(frb_header_get(r, "X-Accel-Redirect", buf, sizeof buf),
+                     FRB_ENOTFOUND);
+    if (k == 0)
+      assert_int_equal(frb_header_get(r, "Content-Disposition", NULL, 0),
+                       FRB_ENOTFOUND);
+    finish_ok(r);
+    frb_free(r);
+    sink_destroy(&s);
+  }
+  fail_msg("frb_send_file still failed with 8 allocations allowed");
+}
+
+/* A freeze that ran out of memory froze nothing. */
+static void test_alloc_failure_freeze_freezes_nothing(void **state) {
+  int failed_once = 0;
+
+  (void)state;
+  for (long k = 0; k < 8; k++) {
+    struct sink s;
+    frb_response *r;
+    int rc;
+
+    sink_init(&s);
+    r = new_on(&s);
+    fail_after(k);
+    rc = frb_header_freeze(r, "X-F");
+    never_fail();
+    if (rc == FRB_OK) {
+      assert_true(failed_once);
+      assert_int_equal(frb_header_set(r, "X-F", "1"), FRB_EFROZEN);
+      frb_free(r);
+      sink_destroy(&s);
+      return;
+    }
+    assert_int_equal(rc, FRB_ENOMEM);
+    failed_once = 1;
+    assert_int_equal(frb_header_set(r, "X-F", "1"), FRB_OK);
+    frb_free(r);
+    sink_destroy(&s);
+  }
+  fail_msg("frb_header_freeze still failed with 8 allocations allowed");
+}
+
 static void test_alloc_failure_set_is_enomem_unchanged(void **state) {
   (void)state;
   check_enomem_unchanged(prep_plain, op_set_grows_buffer);
@@ -227,6 +342,9 @@ int main(void) {
       cmocka_unit_test(test_alloc_failure_write_is_enomem_unchanged),
       cmocka_unit_test(test_alloc_failure_finish_is_enomem_still_open),
       cmocka_unit_test(test_alloc_failure_in_new_returns_null),
+      cmocka_unit_test(test_alloc_failure_tools_are_enomem_unchanged),
+      cmocka_unit_test(test_alloc_failure_freeze_freezes_nothing),
+      cmocka_unit_test(test_alloc_failure_send_file_sets_no_file_field),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
