@@ -162,6 +162,13 @@ static int modified_since(const struct validators *v, const char *field) {
   return v->last_modified > t;
 }
 
+/* RFC 9110 13.1: these select no representation, so they take no
+ * conditions. */
+static int ignores_conditions(const char *m) {
+  return m && (strcmp(m, "CONNECT") == 0 || strcmp(m, "OPTIONS") == 0 ||
+               strcmp(m, "TRACE") == 0);
+}
+
 static int is_get_or_head(const char *m) {
   return !m || strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
 }
@@ -221,7 +228,7 @@ FRB_EXTERN int frb_preconditions(frb_response *r,
     return FRB_ESENT;
   /* RFC 9110 13.2.1: conditions are ignored unless the answer would have
    * been a 2xx (a 404 stays a 404). */
-  if (status < 200 || status > 299)
+  if (status < 200 || status > 299 || ignores_conditions(req->method))
     return FRB_PRECONDITION_PASSED;
   if ((rc = read_validators(r, &v)) != FRB_OK) {
     frb__free(v.etag_buf);

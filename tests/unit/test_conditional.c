@@ -64,6 +64,17 @@ static void test_non_2xx_ignores_conditions(void **state) {
   expect_status(f->r, 404);
 }
 
+static void test_connect_options_trace_ignore_conditions(void **state) {
+  struct fixture *f = *state;
+  static const char *const m[] = {"OPTIONS", "TRACE", "CONNECT"};
+
+  representation(f->r);
+  for (size_t i = 0; i < sizeof m / sizeof *m; i++)
+    assert_int_equal(outcome(f->r, m[i], "\"v0\"", "\"v1\"", NULL, NULL),
+                     FRB_PRECONDITION_PASSED);
+  expect_status(f->r, 200);
+}
+
 static void test_if_none_match_weak_match_gives_304(void **state) {
   struct fixture *f = *state;
 
@@ -382,6 +393,7 @@ int main(void) {
       T(test_null_arguments_are_refused),
       T(test_no_conditions_pass),
       T(test_non_2xx_ignores_conditions),
+      T(test_connect_options_trace_ignore_conditions),
       T(test_if_none_match_weak_match_gives_304),
       T(test_if_none_match_on_weak_etag_matches),
       T(test_304_keeps_validators_and_drops_representation),
