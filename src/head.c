@@ -10,8 +10,9 @@
 #define INITIAL_CAP 256u
 #define INITIAL_FIELDS 8u
 
+/* RFC 9110 15.3.5, 15.3.6, 15.4.5: no content after these. */
 static inline int body_forbidden(int s) {
-  return s == 204 || s == 304;
+  return s == 204 || s == 205 || s == 304;
 }
 
 static inline char *header_region(const struct frb_head *h) {
@@ -379,7 +380,9 @@ int frb__head_close(struct frb_head *h, int finish, size_t body_len,
 
   add_ct =
       may_have_body && (!finish || body_len > 0) && find_field(h, ct, 0) < 0;
-  add_cl = finish && may_have_body && find_field(h, &cl, 0) < 0;
+  /* 205 gets "Content-Length: 0" (RFC 9110 15.3.6); 204 and 304 none. */
+  add_cl = finish && h->status != 204 && h->status != 304 &&
+           find_field(h, &cl, 0) < 0;
   cl.value = digits;
   cl.value_len = (uint32_t)(frb__put_uint(digits, body_len, 1) - digits);
   extra = (add_ct ? line_len(ct->name_len, ct->value_len) : 0) +

@@ -11,6 +11,7 @@
 
 struct claim_arg {
   int finish;         /* frb_finish: the whole body is known */
+  int body_follows;   /* body bytes go out with or right after the head */
   size_t body_len;    /* bytes buffered, for Content-Length */
   uint32_t *head_len; /* out: bytes to write */
 };
@@ -20,8 +21,13 @@ struct claim_arg {
  * written it. */
 static int claim_step(frb_response *r, const void *arg, struct frb_need *need) {
   const struct claim_arg *c = arg;
-  int rc = frb__head_close(&r->head, c->finish, c->body_len, need, c->head_len);
+  int rc;
 
+  /* The no-body check and the claim are one critical section: checked
+   * apart, a 204 could slip in between and head a body. */
+  if (c->body_follows && (rc = frb__head_body_ok(&r->head, 1)) != FRB_OK)
+    return rc;
+  rc = frb__head_close(&r->head, c->finish, c->body_len, need, c->head_len);
   if (rc == FRB_OK)
     atomic_store_explicit(&r->state, FRB_ST_SENT, memory_order_relaxed);
   return rc;
@@ -37,9 +43,10 @@ static int sink(frb_response *r, const void *buf, size_t len) {
 
 /* Called with io held: claims the head and writes it, then any body that
  * was held back, so that nothing can come between them. */
-static int send_head(frb_response *r, int finish) {
+static int send_head(frb_response *r, int finish, int streaming) {
   uint32_t head_len = 0;
-  struct claim_arg c = {finish, r->body_len, &head_len};
+  struct claim_arg c = {finish, streaming || r->body_len > 0, r->body_len,
+                        &head_len};
   int rc;
 
   if ((rc = frb__run_locked(r, claim_step, &c)) != FRB_OK)
@@ -65,19 +72,18 @@ FRB_EXTERN int frb_flush_headers(frb_response *r) {
   else if (!frb__is_open(r))
     rc = FRB_ESENT;
   else
-    rc = send_head(r, 0);
+    rc = send_head(r, 0, 0);
   pthread_mutex_unlock(&r->io);
   return rc;
 }
 
-/* arg: non-NULL when the bytes are about to be buffered, which from then on
- * rules out a status that forbids a body. */
+/* The bytes are about to be buffered: from then on a status that forbids a
+ * body is refused. */
 static int body_step(frb_response *r, const void *arg, struct frb_need *need) {
+  (void)arg;
   (void)need;
-  return frb__head_body_ok(&r->head, arg != NULL);
+  return frb__head_body_ok(&r->head, 1);
 }
-
-static const int buffering = 1;
 
 static int reserve_body(frb_response *r, size_t total) {
   size_t cap;
@@ -114,15 +120,14 @@ static int write_locked(frb_response *r, const void *buf, size_t len) {
                                                            : sink(r, buf, len);
   if (len <= r->body_limit - r->body_len) {
     if ((rc = reserve_body(r, r->body_len + len)) != FRB_OK ||
-        (rc = frb__run_locked(r, body_step, &buffering)) != FRB_OK)
+        (rc = frb__run_locked(r, body_step, NULL)) != FRB_OK)
       return rc;
     memcpy(r->body + r->body_len, buf, len);
     r->body_len += len;
     return FRB_OK;
   }
   /* The body outgrew its buffer: send the head and stream from here on. */
-  if ((rc = frb__run_locked(r, body_step, NULL)) != FRB_OK ||
-      (rc = send_head(r, 0)) != FRB_OK)
+  if ((rc = send_head(r, 0, 1)) != FRB_OK)
     return rc;
   return sink(r, buf, len);
 }
@@ -153,7 +158,7 @@ FRB_EXTERN int frb_finish(frb_response *r) {
     rc = FRB_ESENT;
   } else {
     if (frb__is_open(r))
-      rc = send_head(r, 1);
+      rc = send_head(r, 1, 0);
     /* A head that could not be claimed (too big, no memory) leaves the
      * response open so that the caller can mend it and finish again. */
     if (rc == FRB_OK || rc == FRB_EIO)
