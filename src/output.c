@@ -41,6 +41,24 @@ static int sink(frb_response *r, const void *buf, size_t len) {
   return FRB_OK;
 }
 
+/* Fixed bytes that need no allocation: what goes out instead of a head that
+ * cannot be sent, so that a response is never silently empty. */
+static const char fallback_500[] = "Status: 500 Internal Server Error\r\n"
+                                   "Content-Type: text/plain; charset=utf-8\r\n"
+                                   "Content-Length: 0\r\n\r\n";
+
+/* Called with io held.  The response is over: the header calls answer
+ * FRB_ESENT, the held-back body is dropped; 'err' goes back to the caller
+ * (a failed sink is also remembered as FRB_EIO for the later calls). */
+static int send_fallback(frb_response *r, int err) {
+  frb__lock(&r->lock);
+  atomic_store_explicit(&r->state, FRB_ST_DONE, memory_order_relaxed);
+  frb__unlock(&r->lock);
+  r->body_len = 0;
+  sink(r, fallback_500, sizeof fallback_500 - 1);
+  return err;
+}
+
 /* Called with io held: claims the head and writes it, then any body that
  * was held back, so that nothing can come between them. */
 static int send_head(frb_response *r, int finish, int streaming) {
@@ -49,7 +67,10 @@ static int send_head(frb_response *r, int finish, int streaming) {
                         &head_len};
   int rc;
 
-  if ((rc = frb__run_locked(r, claim_step, &c)) != FRB_OK)
+  rc = frb__run_locked(r, claim_step, &c);
+  if (rc == FRB_ETOOBIG || rc == FRB_ENOMEM)
+    return send_fallback(r, rc);
+  if (rc != FRB_OK)
     return rc;
   /* The head cannot change any more: write it without the spinlock. */
   if ((rc = sink(r, r->head.buf, head_len)) != FRB_OK)
@@ -159,7 +180,7 @@ FRB_EXTERN int frb_finish(frb_response *r) {
   } else {
     if (frb__is_open(r))
       rc = send_head(r, 1, 0);
-    /* A head that could not be claimed (too big, no memory) leaves the
+    /* A head refused for its body (a 204 with bytes held back) leaves the
      * response open so that the caller can mend it and finish again. */
     if (rc == FRB_OK || rc == FRB_EIO)
       atomic_store_explicit(&r->state, FRB_ST_DONE, memory_order_relaxed);

@@ -98,15 +98,33 @@ static int head_limit_step(frb_response *r, const void *arg,
   return frb__head_set_limit(&r->head, *(const size_t *)arg);
 }
 
+static uint32_t digits_of(size_t v) {
+  uint32_t n = 1;
+
+  while (v >= 10) {
+    v /= 10;
+    n++;
+  }
+  return n;
+}
+
+static int cl_digits_step(frb_response *r, const void *arg,
+                          struct frb_need *need) {
+  (void)need;
+  return frb__head_set_cl_digits(&r->head, *(const uint32_t *)arg);
+}
+
+/* The buffer bounds the Content-Length that frb_finish can write: the head
+ * keeps room for that many digits, so a buffer whose length no longer fits
+ * is refused. */
 static int set_body_limit(frb_response *r, size_t value) {
-  int rc = FRB_OK;
+  uint32_t digits = digits_of(value);
+  int rc;
 
   pthread_mutex_lock(&r->io);
-  if (!frb__is_open(r))
-    rc = FRB_ESENT;
-  else if (value < r->body_len)
-    rc = FRB_ETOOBIG;
-  else
+  if (value < r->body_len)
+    rc = frb__is_open(r) ? FRB_ETOOBIG : FRB_ESENT;
+  else if ((rc = frb__run_locked(r, cl_digits_step, &digits)) == FRB_OK)
     r->body_limit = value;
   pthread_mutex_unlock(&r->io);
   return rc;

@@ -265,7 +265,9 @@ static void size_max_lengths(void) {
   EXPECT(frb_set_limit(r, FRB_LIMIT_HEAD_BYTES, 0), FRB_EINVAL);
   EXPECT(frb_set_limit(r, FRB_LIMIT_HEAD_BYTES, 63), FRB_EINVAL);
   EXPECT(frb_set_limit(r, FRB_LIMIT_HEAD_BYTES, 16777217), FRB_EINVAL);
-  EXPECT(frb_set_limit(r, FRB_LIMIT_HEAD_BYTES, 64), FRB_OK);
+  /* 64 is valid, but not below this head and the room it keeps for the
+   * default Content-Type and Content-Length. */
+  EXPECT(frb_set_limit(r, FRB_LIMIT_HEAD_BYTES, 64), FRB_ETOOBIG);
   EXPECT(frb_set_limit(r, FRB_LIMIT_HEAD_BYTES, 4087), FRB_OK);
   EXPECT(frb_set_limit(r, (enum frb_limit) - 1, 1), FRB_EINVAL);
   EXPECT(frb_set_limit(r, (enum frb_limit)2, 1), FRB_EINVAL);

@@ -516,24 +516,86 @@ static void test_head_limit_4088_refused_unchanged(void **state) {
   free(v);
 }
 
-static void
-test_head_limit_auto_fields_crossing_is_etoobig_still_open(void **state) {
+/* frb_set_limit(3): the room for the fields libfrb adds itself (the default
+ * Content-Type, Content-Length as long as the body buffer allows) is kept
+ * free when the caller's fields are admitted, so the call that crosses the
+ * limit is the one refused, and frb_finish, frb_flush_headers and an
+ * overflowing frb_write never find the head too big. */
+#define CL_RESERVED (sizeof "Content-Length: 65536\r\n" - 1)
+#define CT_RESERVED (sizeof CT_DEFAULT - 1)
+
+static void test_head_limit_reserves_auto_fields_for_finish(void **state) {
   struct fixture *f = *state;
   size_t base = strlen("Status: 200 OK\r\n");
-  const char *want = "\r\n" CT_DEFAULT "Content-Length: 4\r\n\r\nbody";
+  size_t room = 4087 - CT_RESERVED - CL_RESERVED;
 
-  /* The head fits, but the automatic Content-Type does not. */
-  assert_int_equal(fill_head_to(f->r, base, 4087), FRB_OK);
+  assert_int_equal(fill_head_to(f->r, base, room + 1), FRB_ETOOBIG);
+  assert_int_equal(fill_head_to(f->r, base, room), FRB_OK);
+  assert_int_equal(frb_header_add(f->r, "Y", ""), FRB_ETOOBIG);
   assert_int_equal(frb_write(f->r, "body", 4), FRB_OK);
-  assert_int_equal(frb_flush_headers(f->r), FRB_ETOOBIG);
-  assert_int_equal(frb_finish(f->r), FRB_ETOOBIG);
-  assert_int_equal(frb_headers_sent(f->r), 0);
-  assert_int_equal(f->s.len, 0);
-  /* Still open: the caller can make room and finish. */
-  assert_int_equal(fill_head_to(f->r, base, 4087 - 70), FRB_OK);
   finish_ok(f->r);
-  assert_int_equal(f->s.len, 4087 - 70 + 41 + 19 + 4);
-  assert_memory_equal(f->s.buf + f->s.len - strlen(want), want, strlen(want));
+  /* Content-Length: 4 took less than its reserve. */
+  assert_int_equal(f->s.len,
+                   room + CT_RESERVED + strlen("Content-Length: 4\r\n") + 4);
+}
+
+static void test_head_limit_reserve_follows_body_buffer(void **state) {
+  struct fixture *f = *state;
+  size_t base = strlen("Status: 200 OK\r\n");
+  const char *cl9 = "Content-Length: 9\r\n";
+
+  /* A 9-byte buffer: Content-Length takes one digit at most. */
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_BODY_BUFFER, 9), FRB_OK);
+  assert_int_equal(fill_head_to(f->r, base, 4087 - CT_RESERVED - strlen(cl9)),
+                   FRB_OK);
+  /* Ten bytes would need a second digit, which no longer fits. */
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_BODY_BUFFER, 10), FRB_ETOOBIG);
+  assert_int_equal(frb_write(f->r, "123456789", 9), FRB_OK);
+  finish_ok(f->r);
+  assert_int_equal(f->s.len, 4087 + 9);
+}
+
+static void test_head_limit_reserve_for_flush_and_streaming(void **state) {
+  struct fixture *f = *state;
+  size_t base = strlen("Status: 200 OK\r\n");
+  size_t room = 4087 - CT_RESERVED - strlen("Content-Length: 10\r\n");
+  char big[100];
+
+  memset(big, 'b', sizeof big);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_BODY_BUFFER, 10), FRB_OK);
+  assert_int_equal(fill_head_to(f->r, base, room + 1), FRB_ETOOBIG);
+  assert_int_equal(fill_head_to(f->r, base, room), FRB_OK);
+  /* The buffer overflows: the head goes out with this write. */
+  assert_int_equal(frb_write(f->r, big, sizeof big), FRB_OK);
+  assert_int_equal(frb_headers_sent(f->r), 1);
+  finish_ok(f->r);
+  assert_int_equal(f->s.len, room + CT_RESERVED + sizeof big);
+  /* And through frb_flush_headers. */
+  sink_clear(&f->s);
+  assert_int_equal(frb_reset(f->r, sink_write, &f->s), FRB_OK);
+  assert_int_equal(fill_head_to(f->r, base, room + 1), FRB_ETOOBIG);
+  assert_int_equal(fill_head_to(f->r, base, room), FRB_OK);
+  assert_int_equal(frb_flush_headers(f->r), FRB_OK);
+  assert_int_equal(f->s.len, room + CT_RESERVED);
+}
+
+/* Removing the caller's Content-Type brings back the default's reserve:
+ * refused when that no longer fits. */
+static void test_head_limit_del_content_type_can_be_etoobig(void **state) {
+  struct fixture *f = *state;
+  size_t base = strlen("Status: 200 OK\r\nContent-Type: a/b\r\n");
+
+  assert_int_equal(frb_header_set(f->r, "Content-Type", "a/b"), FRB_OK);
+  assert_int_equal(fill_head_to(f->r, base, 4087 - CL_RESERVED), FRB_OK);
+  assert_int_equal(frb_header_del(f->r, "Content-Type"), FRB_ETOOBIG);
+  assert_int_equal(frb_header_set(f->r, "Content-Type", "text/html"),
+                   FRB_ETOOBIG);
+  assert_int_equal(frb_header_set(f->r, "Content-Type", "a/c"), FRB_OK);
+  /* A Content-Length of the caller's frees its reserve. */
+  assert_int_equal(frb_header_set(f->r, "Content-Length", "0"), FRB_OK);
+  finish_ok(f->r);
+  assert_int_equal(f->s.len,
+                   4087 - CL_RESERVED + strlen("Content-Length: 0\r\n"));
 }
 
 static void test_set_limit_head_bounds_64_to_16mib(void **state) {
@@ -550,8 +612,9 @@ static void test_set_limit_head_bounds_64_to_16mib(void **state) {
   assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 16777216), FRB_OK);
   assert_int_equal(frb_header_set(f->r, "X-Big", big), FRB_OK); /* > 4087 */
   assert_int_equal(frb_header_del(f->r, "X-Big"), FRB_OK);
-  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 64), FRB_OK);
+  /* A 204 needs no room for libfrb's own fields. */
   assert_int_equal(frb_set_status(f->r, 204), FRB_OK);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 64), FRB_OK);
   assert_int_equal(fill_head_to(f->r, base, 65), FRB_ETOOBIG);
   assert_int_equal(fill_head_to(f->r, base, 64), FRB_OK);
   finish_ok(f->r);
@@ -563,16 +626,20 @@ static void test_set_limit_head_bounds_64_to_16mib(void **state) {
 static void test_set_limit_head_below_current_head_is_etoobig(void **state) {
   struct fixture *f = *state;
   size_t base = strlen("Status: 200 OK\r\n");
+  size_t own = CT_RESERVED + CL_RESERVED;
 
   assert_int_equal(fill_head_to(f->r, base, 200), FRB_OK);
-  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 199), FRB_ETOOBIG);
+  /* The head with the room kept for libfrb's own fields: 200 + 64. */
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 199 + own),
+                   FRB_ETOOBIG);
   assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 64), FRB_ETOOBIG);
   /* The limit is unchanged (still 4087), so the head can still grow. */
-  assert_int_equal(fill_head_to(f->r, base, 4087), FRB_OK);
-  assert_int_equal(fill_head_to(f->r, base, 4088), FRB_ETOOBIG);
+  assert_int_equal(fill_head_to(f->r, base, 4087 - own), FRB_OK);
+  assert_int_equal(fill_head_to(f->r, base, 4088 - own), FRB_ETOOBIG);
   /* Exactly the current size is allowed; then nothing more fits. */
   assert_int_equal(fill_head_to(f->r, base, 200), FRB_OK);
-  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 200), FRB_OK);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 200 + own),
+                   FRB_OK);
   assert_int_equal(frb_header_add(f->r, "Y", ""), FRB_ETOOBIG);
 }
 
@@ -670,7 +737,10 @@ int main(void) {
       T(test_content_length_fits_int64),
       T(test_head_limit_default_4087_accepted),
       T(test_head_limit_4088_refused_unchanged),
-      T(test_head_limit_auto_fields_crossing_is_etoobig_still_open),
+      T(test_head_limit_reserves_auto_fields_for_finish),
+      T(test_head_limit_reserve_follows_body_buffer),
+      T(test_head_limit_reserve_for_flush_and_streaming),
+      T(test_head_limit_del_content_type_can_be_etoobig),
       T(test_set_limit_head_bounds_64_to_16mib),
       T(test_set_limit_head_below_current_head_is_etoobig),
       T(test_set_limit_after_head_sent_is_esent),
