@@ -28,7 +28,7 @@ int frb__head_init(struct frb_head *h) {
   h->cap = INITIAL_CAP;
   h->fields_cap = INITIAL_FIELDS;
   h->limit = FRB_DEFAULT_HEAD_BYTES;
-  h->max_lines = UINT32_MAX;
+  h->max_lines = FRB_DEFAULT_FIELDS;
   h->cl_digits = 5; /* FRB_DEFAULT_BODY_BUFFER is 65536 */
   frb__head_start(h);
   return FRB_OK;

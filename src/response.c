@@ -117,6 +117,12 @@ static int cl_digits_step(frb_response *r, const void *arg,
 /* The buffer bounds the Content-Length that frb_finish can write: the head
  * keeps room for that many digits, so a buffer whose length no longer fits
  * is refused. */
+static int max_lines_step(frb_response *r, const void *arg,
+                          struct frb_need *need) {
+  (void)need;
+  return frb__head_set_max_lines(&r->head, *(const uint32_t *)arg);
+}
+
 static int set_body_limit(frb_response *r, size_t value) {
   uint32_t digits = digits_of(value);
   int rc;
@@ -140,6 +146,12 @@ FRB_EXTERN int frb_set_limit(frb_response *r, enum frb_limit which,
       return FRB_EINVAL;
     return frb__run_locked(r, head_limit_step, &value);
   case FRB_LIMIT_BODY_BUFFER: return set_body_limit(r, value);
+  case FRB_LIMIT_FIELDS: {
+    uint32_t lines = (uint32_t)value;
+    if (value < 1 || value > UINT32_MAX)
+      return FRB_EINVAL;
+    return frb__run_locked(r, max_lines_step, &lines);
+  }
   default: return FRB_EINVAL;
   }
 }

@@ -655,7 +655,7 @@ static void test_set_limit_after_head_sent_is_esent(void **state) {
 static void test_set_limit_unknown_limit_is_einval(void **state) {
   struct fixture *f = *state;
 
-  assert_int_equal(frb_set_limit(f->r, (enum frb_limit)2, 4096), FRB_EINVAL);
+  assert_int_equal(frb_set_limit(f->r, (enum frb_limit)99, 4096), FRB_EINVAL);
   assert_int_equal(frb_set_limit(f->r, (enum frb_limit) - 1, 4096), FRB_EINVAL);
   expect_head(f, "");
 }
@@ -706,6 +706,51 @@ static void test_header_calls_after_head_sent_are_esent(void **state) {
   assert_int_equal(f->s.writes, 1);
 }
 
+/* frb_set_limit(3) FRB_LIMIT_FIELDS: h2o answers 503 to a head of more than
+ * 100 lines, Status included; libfrb counts the lines it adds itself too,
+ * and refuses the call that would cross the count. */
+static void test_field_count_default_100_lines_with_own_fields(void **state) {
+  struct fixture *f = *state;
+  char name[16];
+  struct parsed p;
+
+  assert_int_equal(FRB_DEFAULT_FIELDS, 100);
+  /* Status + 97 + Content-Type + Content-Length = 100 lines. */
+  for (int i = 0; i < 97; i++) {
+    snprintf(name, sizeof name, "F%d", i);
+    assert_int_equal(frb_header_add(f->r, name, "v"), FRB_OK);
+  }
+  assert_int_equal(frb_header_add(f->r, "F97", "v"), FRB_ETOOBIG);
+  assert_int_equal(frb_header_set(f->r, "F3", "replaced"), FRB_OK);
+  assert_int_equal(frb_cookie_add(f->r, "c", "v", NULL), FRB_ETOOBIG);
+  /* The caller's own Content-Type takes the line kept for the default. */
+  assert_int_equal(frb_header_set(f->r, "Content-Type", "a/b"), FRB_OK);
+  assert_int_equal(frb_header_add(f->r, "F97", "v"), FRB_ETOOBIG);
+  assert_int_equal(frb_write(f->r, "x", 1), FRB_OK);
+  finish_ok(f->r);
+  parse_or_fail(&f->s, &p);
+  assert_int_equal(p.nfields + 1, 100);
+  parsed_free(&p);
+}
+
+static void test_field_count_limit_settable(void **state) {
+  struct fixture *f = *state;
+
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_FIELDS, 2), FRB_ETOOBIG);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_FIELDS, 0), FRB_EINVAL);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_FIELDS, 4), FRB_OK);
+  assert_int_equal(frb_header_add(f->r, "A", "1"), FRB_OK);
+  assert_int_equal(frb_header_add(f->r, "B", "2"), FRB_ETOOBIG);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_FIELDS, 3), FRB_ETOOBIG);
+  assert_int_equal(frb_set_status(f->r, 204), FRB_OK); /* no own fields */
+  assert_int_equal(frb_header_add(f->r, "B", "2"), FRB_OK);
+  assert_int_equal(frb_header_add(f->r, "C", "3"), FRB_OK);
+  assert_int_equal(frb_header_add(f->r, "D", "4"), FRB_ETOOBIG);
+  assert_int_equal(frb_set_status(f->r, 200), FRB_ETOOBIG);
+  finish_ok(f->r);
+  expect_sink(&f->s, "Status: 204 No Content\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -738,6 +783,8 @@ int main(void) {
       T(test_head_limit_default_4087_accepted),
       T(test_head_limit_4088_refused_unchanged),
       T(test_head_limit_reserves_auto_fields_for_finish),
+      T(test_field_count_default_100_lines_with_own_fields),
+      T(test_field_count_limit_settable),
       T(test_head_limit_reserve_follows_body_buffer),
       T(test_head_limit_reserve_for_flush_and_streaming),
       T(test_head_limit_del_content_type_can_be_etoobig),
