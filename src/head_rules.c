@@ -59,12 +59,29 @@ static uint32_t kinds_after(const struct frb_head *h,
   return c->present ? h->kinds | BIT(c->kind) : h->kinds & ~BIT(c->kind);
 }
 
-/* The rules between the status and the fields (none yet). */
+/* RFC 9110 8.6: no Content-Length from the caller on 204 (a sender must not
+ * send one), 205 (libfrb writes "Content-Length: 0" itself) or 304 (it would
+ * describe another response). */
+static inline int length_forbidden(int s) {
+  return body_forbidden(s);
+}
+
+/* RFC 9110 10.2.2: Location means something on 201 and on 3xx only. */
+static inline int location_allowed(int s) {
+  return s == 201 || (s >= 300 && s <= 399);
+}
+
+/* The rules between the status and the fields, checked on the head as the
+ * change would leave it, so that the order of the calls does not matter. */
 static int status_rules_ok(const struct frb_head *h, const struct frb_change *c,
                            uint32_t kinds) {
-  (void)h;
-  (void)c;
-  (void)kinds;
+  if ((kinds & BIT(FRB_KIND_CONTENT_LENGTH)) && length_forbidden(c->status))
+    return 0;
+  /* A status that moves away from a redirect must not leave its Location
+   * behind: the caller removes it first. */
+  if ((kinds & BIT(FRB_KIND_LOCATION)) && c->status != h->status &&
+      !location_allowed(c->status))
+    return 0;
   return 1;
 }
 
