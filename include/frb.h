@@ -70,7 +70,10 @@ enum frb_error {
 enum frb_limit {
   FRB_LIMIT_HEAD_BYTES,  /* serialized head, final CRLF included */
   FRB_LIMIT_BODY_BUFFER, /* body bytes held back until the head is sent */
-  FRB_LIMIT_FIELDS /* lines of the head, Status and libfrb's own included */
+  FRB_LIMIT_FIELDS, /* lines of the head, Status and libfrb's own included */
+  /* The server's head buffer (nginx fastcgi_buffer_size): sets the head
+   * limit to the largest head that fits with the framing of the sink. */
+  FRB_LIMIT_SERVER_BUFFER
 };
 
 FRB_EXTERN frb_response *frb_new(frb_write_fn write, void *ctx);

@@ -23,9 +23,20 @@ static int fcgx_sink(void *ctx, const void *buf, size_t len) {
 }
 
 FRB_EXTERN frb_response *frb_new_fcgx(FCGX_Stream *out) {
-  return out ? frb_new(fcgx_sink, out) : NULL;
+  frb_response *r = out ? frb_new(fcgx_sink, out) : NULL;
+
+  if (r)
+    r->record_payload = FRB_FCGX_RECORD_PAYLOAD;
+  return r;
 }
 
 FRB_EXTERN int frb_reset_fcgx(frb_response *r, FCGX_Stream *out) {
-  return out ? frb_reset(r, fcgx_sink, out) : FRB_EINVAL;
+  int rc = out ? frb_reset(r, fcgx_sink, out) : FRB_EINVAL;
+
+  if (rc == FRB_OK) {
+    pthread_mutex_lock(&r->io);
+    r->record_payload = FRB_FCGX_RECORD_PAYLOAD;
+    pthread_mutex_unlock(&r->io);
+  }
+  return rc;
 }

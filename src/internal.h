@@ -54,7 +54,13 @@ struct frb_response {
   size_t body_len;
   size_t body_cap;
   size_t body_limit;
+  /* Payload bytes of one record of the sink's framing (each record adds an
+   * 8-byte header), or 0 when the sink frames nothing.  Set with the sink. */
+  size_t record_payload;
 };
+
+/* libfcgi's output stream buffer is 8192 bytes, the record header included. */
+#define FRB_FCGX_RECORD_PAYLOAD (8192u - 8u)
 
 /* known.c */
 #define FRB_KNOWN_SINGLE 1u  /* one line at most */

@@ -54,6 +54,7 @@ FRB_EXTERN int frb_reset(frb_response *r, frb_write_fn write, void *ctx) {
   frb__unlock(&r->lock);
   r->write = write;
   r->ctx = ctx;
+  r->record_payload = 0;
   r->failed = 0;
   r->body_len = 0;
   pthread_mutex_unlock(&r->io);
@@ -136,15 +137,39 @@ static int set_body_limit(frb_response *r, size_t value) {
   return rc;
 }
 
+/* The largest head that, with the 8-byte header of every record it spans,
+ * fits in a server buffer of 'value' bytes with one byte spare: nginx
+ * drops the body of a head that fills its buffer exactly. */
+static size_t head_for_buffer(size_t value, size_t payload) {
+  size_t room = value - 1, full, rest;
+
+  if (payload == 0)
+    return room;
+  full = room / (payload + 8);
+  rest = room % (payload + 8);
+  return full * payload + (rest > 8 ? rest - 8 : 0);
+}
+
+static int set_head_limit(frb_response *r, size_t value) {
+  if (value < FRB_MIN_HEAD_BYTES || value > FRB_MAX_HEAD_BYTES)
+    return FRB_EINVAL;
+  return frb__run_locked(r, head_limit_step, &value);
+}
+
 FRB_EXTERN int frb_set_limit(frb_response *r, enum frb_limit which,
                              size_t value) {
   if (!r)
     return FRB_EINVAL;
   switch (which) {
-  case FRB_LIMIT_HEAD_BYTES:
-    if (value < FRB_MIN_HEAD_BYTES || value > FRB_MAX_HEAD_BYTES)
+  case FRB_LIMIT_HEAD_BYTES: return set_head_limit(r, value);
+  case FRB_LIMIT_SERVER_BUFFER:
+    if (value < 2 || value > FRB_MAX_HEAD_BYTES)
       return FRB_EINVAL;
-    return frb__run_locked(r, head_limit_step, &value);
+    /* The sink is read under io: frb_reset may change it. */
+    pthread_mutex_lock(&r->io);
+    value = head_for_buffer(value, r->record_payload);
+    pthread_mutex_unlock(&r->io);
+    return set_head_limit(r, value);
   case FRB_LIMIT_BODY_BUFFER: return set_body_limit(r, value);
   case FRB_LIMIT_FIELDS: {
     uint32_t lines = (uint32_t)value;

@@ -1,7 +1,8 @@
 /* frb_new_fcgx(3) and frb_reset_fcgx(3): a real FastCGI exchange over a
- * unix socket, with no web server; output only through FCGX_PutStr.  A server thread accepts with
- * libfcgi and builds the response with libfrb; the test plays the web
- * server, writing raw FastCGI records and reassembling FCGI_STDOUT. */
+ * unix socket, with no web server; output only through FCGX_PutStr.  A server
+ * thread accepts with libfcgi and builds the response with libfrb; the test
+ * plays the web server, writing raw FastCGI records and reassembling
+ * FCGI_STDOUT. */
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -361,6 +362,54 @@ static void test_fcgi_null_stream_is_einval(void **state) {
   sink_destroy(&sk);
 }
 
+/* frb_set_limit(3) FRB_LIMIT_SERVER_BUFFER: the server's buffer holds the
+ * head with the 8-byte header of every FastCGI record it spans (libfcgi:
+ * at most 8184 payload bytes a record), and nginx needs one byte spare.
+ * The largest head admitted for each buffer size, a 204 so that libfrb
+ * adds nothing of its own. */
+static size_t largest_head(frb_response *r) {
+  size_t base =
+      strlen("Status: 204 No Content\r\n") + strlen("X-Fill: \r\n") + 2;
+  size_t lo = base, hi = 1u << 17;
+  char *v = malloc(hi);
+
+  assert_non_null(v);
+  memset(v, 'f', hi);
+  while (lo < hi) { /* the largest n with a head of n bytes accepted */
+    size_t mid = (lo + hi + 1) / 2;
+    v[mid - base] = '\0';
+    if (frb_header_set(r, "X-Fill", v) == FRB_OK)
+      lo = mid;
+    else
+      hi = mid - 1;
+    v[mid - base] = 'f';
+  }
+  free(v);
+  return lo;
+}
+
+static void test_fcgi_server_buffer_counts_record_headers(void **state) {
+  static const size_t want[][2] = {{4096, 4087},   {8192, 8183},
+                                   {8193, 8184},   {16384, 16367},
+                                   {32768, 32735}, {65536, 65471}};
+  FCGX_Stream stream; /* never written: only the limits are asked */
+  frb_response *r = frb_new_fcgx(&stream);
+
+  (void)state;
+  assert_non_null(r);
+  assert_int_equal(frb_set_status(r, 204), FRB_OK);
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    assert_int_equal(frb_set_limit(r, FRB_LIMIT_SERVER_BUFFER, want[i][0]),
+                     FRB_OK);
+    if (largest_head(r) != want[i][1])
+      fail_msg("buffer %zu: largest head %zu, want %zu", want[i][0],
+               largest_head(r), want[i][1]);
+    frb_header_del(r, "X-Fill");
+  }
+  assert_int_equal(frb_set_limit(r, FRB_LIMIT_SERVER_BUFFER, 10), FRB_EINVAL);
+  frb_free(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_fcgi_exchange_exact_head_and_body),
@@ -368,6 +417,7 @@ int main(void) {
       cmocka_unit_test(test_fcgi_writes_with_putstr_never_printf),
       cmocka_unit_test(test_fcgi_closed_client_makes_write_eio),
       cmocka_unit_test(test_fcgi_null_stream_is_einval),
+      cmocka_unit_test(test_fcgi_server_buffer_counts_record_headers),
   };
 
   if (FCGX_Init() != 0)

@@ -800,6 +800,22 @@ static void test_field_count_limit_settable(void **state) {
   expect_sink(&f->s, "Status: 204 No Content\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n");
 }
 
+/* A sink other than libfcgi's frames nothing: the buffer less the byte
+ * nginx keeps spare. */
+static void test_server_buffer_plain_sink_is_buffer_minus_one(void **state) {
+  struct fixture *f = *state;
+  size_t base = strlen("Status: 204 No Content\r\n");
+
+  assert_int_equal(frb_set_status(f->r, 204), FRB_OK);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_SERVER_BUFFER, 10000), FRB_OK);
+  assert_int_equal(fill_head_to(f->r, base, 10000), FRB_ETOOBIG);
+  assert_int_equal(fill_head_to(f->r, base, 9999), FRB_OK);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_SERVER_BUFFER, 9999),
+                   FRB_ETOOBIG);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_SERVER_BUFFER, 64),
+                   FRB_EINVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -836,6 +852,7 @@ int main(void) {
       T(test_head_limit_reserves_auto_fields_for_finish),
       T(test_field_count_default_100_lines_with_own_fields),
       T(test_field_count_limit_settable),
+      T(test_server_buffer_plain_sink_is_buffer_minus_one),
       T(test_head_limit_reserve_follows_body_buffer),
       T(test_head_limit_reserve_for_flush_and_streaming),
       T(test_head_limit_del_content_type_can_be_etoobig),
