@@ -129,6 +129,10 @@ FRB_EXTERN int frb_cookie_add(frb_response *r, const char *name,
 FRB_EXTERN int frb_set_limit(frb_response *r, enum frb_limit which,
                              size_t value);
 
+/* The answer to a HEAD request: the body is counted for Content-Length and
+ * never sent (RFC 9110 9.3.2). */
+FRB_EXTERN int frb_set_head_only(frb_response *r, int on);
+
 FRB_EXTERN int frb_flush_headers(frb_response *r);
 FRB_EXTERN int frb_write(frb_response *r, const void *buf, size_t len);
 FRB_EXTERN int frb_finish(frb_response *r);

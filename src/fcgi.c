@@ -40,3 +40,23 @@ FRB_EXTERN int frb_reset_fcgx(frb_response *r, FCGX_Stream *out) {
   }
   return rc;
 }
+
+/* The request, not only its stream: the method decides whether the body
+ * goes out.  frb_fcgi_serve-style loops call these after FCGX_Accept_r. */
+FRB_EXTERN frb_response *frb_new_fcgx_request(FCGX_Request *req) {
+  frb_response *r = req ? frb_new_fcgx(req->out) : NULL;
+
+  if (r)
+    r->head_only =
+        frb__is_head_method(FCGX_GetParam("REQUEST_METHOD", req->envp));
+  return r;
+}
+
+FRB_EXTERN int frb_reset_fcgx_request(frb_response *r, FCGX_Request *req) {
+  int rc = req ? frb_reset_fcgx(r, req->out) : FRB_EINVAL;
+
+  if (rc == FRB_OK)
+    rc = frb_set_head_only(
+        r, frb__is_head_method(FCGX_GetParam("REQUEST_METHOD", req->envp)));
+  return rc;
+}

@@ -54,6 +54,7 @@ struct frb_response {
   size_t body_len;
   size_t body_cap;
   size_t body_limit;
+  int head_only; /* HEAD: body bytes are counted, never sent */
   /* Payload bytes of one record of the sink's framing (each record adds an
    * 8-byte header), or 0 when the sink frames nothing.  Set with the sink. */
   size_t record_payload;
@@ -93,6 +94,9 @@ const char *frb__reason(int code);
 char *frb__put_uint(char *out, unsigned long long v, int width);
 char *frb__put_str(char *out, const char *s);
 char *frb__put_date(char *out, long long t);
+
+/* response.c */
+int frb__is_head_method(const char *method);
 
 /* sink.c */
 int frb__fd_sink(void *ctx, const void *buf, size_t len);

@@ -41,6 +41,11 @@ static int sink(frb_response *r, const void *buf, size_t len) {
   return FRB_OK;
 }
 
+/* Body bytes after the head: none on the wire for a HEAD answer. */
+static int body_out(frb_response *r, const void *buf, size_t len) {
+  return r->head_only ? FRB_OK : sink(r, buf, len);
+}
+
 /* Fixed bytes that need no allocation: what goes out instead of a head that
  * cannot be sent, so that a response is never silently empty. */
 static const char fallback_500[] = "Status: 500 Internal Server Error\r\n"
@@ -75,10 +80,9 @@ static int send_head(frb_response *r, int finish, int streaming) {
   /* The head cannot change any more: write it without the spinlock. */
   if ((rc = sink(r, r->head.buf, head_len)) != FRB_OK)
     return rc;
-  if (r->body_len > 0) {
+  if (r->body_len > 0 && !r->head_only)
     rc = sink(r, r->body, r->body_len);
-    r->body_len = 0;
-  }
+  r->body_len = 0;
   return rc;
 }
 
@@ -137,20 +141,24 @@ static int write_locked(frb_response *r, const void *buf, size_t len) {
     return FRB_OK;
   if (st == FRB_ST_SENT)
     /* A sent head no longer changes, and io orders this read after it. */
-    return (rc = frb__head_body_ok(&r->head, 0)) != FRB_OK ? rc
-                                                           : sink(r, buf, len);
+    return (rc = frb__head_body_ok(&r->head, 0)) != FRB_OK
+               ? rc
+               : body_out(r, buf, len);
   if (len <= r->body_limit - r->body_len) {
-    if ((rc = reserve_body(r, r->body_len + len)) != FRB_OK ||
+    /* A HEAD answer only counts its body: nothing to keep. */
+    if ((!r->head_only &&
+         (rc = reserve_body(r, r->body_len + len)) != FRB_OK) ||
         (rc = frb__run_locked(r, body_step, NULL)) != FRB_OK)
       return rc;
-    memcpy(r->body + r->body_len, buf, len);
+    if (!r->head_only)
+      memcpy(r->body + r->body_len, buf, len);
     r->body_len += len;
     return FRB_OK;
   }
   /* The body outgrew its buffer: send the head and stream from here on. */
   if ((rc = send_head(r, 0, 1)) != FRB_OK)
     return rc;
-  return sink(r, buf, len);
+  return body_out(r, buf, len);
 }
 
 FRB_EXTERN int frb_write(frb_response *r, const void *buf, size_t len) {
@@ -162,6 +170,20 @@ FRB_EXTERN int frb_write(frb_response *r, const void *buf, size_t len) {
     return FRB_EINVAL;
   pthread_mutex_lock(&r->io);
   rc = write_locked(r, buf, len);
+  pthread_mutex_unlock(&r->io);
+  return rc;
+}
+
+FRB_EXTERN int frb_set_head_only(frb_response *r, int on) {
+  int rc = FRB_OK;
+
+  if (!r)
+    return FRB_EINVAL;
+  pthread_mutex_lock(&r->io);
+  if (frb__is_open(r))
+    r->head_only = on != 0;
+  else
+    rc = FRB_ESENT;
   pthread_mutex_unlock(&r->io);
   return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "locked.h"
 
@@ -34,14 +35,25 @@ fail_head:
   return NULL;
 }
 
+/* RFC 9110 9.1: method names are case-sensitive. */
+int frb__is_head_method(const char *method) {
+  return method && strcmp(method, "HEAD") == 0;
+}
+
 FRB_EXTERN frb_response *frb_new_fd(int fd) {
   struct stat st;
+  frb_response *r;
 
   if (fd < 0 || fstat(fd, &st) != 0)
     return NULL;
   /* send(MSG_NOSIGNAL) is one syscall; pipes need the signal-mask dance. */
-  return frb_new(S_ISSOCK(st.st_mode) ? frb__sock_sink : frb__fd_sink,
-                 (void *)(intptr_t)fd);
+  r = frb_new(S_ISSOCK(st.st_mode) ? frb__sock_sink : frb__fd_sink,
+              (void *)(intptr_t)fd);
+  /* A CGI response goes to standard output, and its request's method is in
+   * the environment (RFC 3875 4.1.12). */
+  if (r && fd == STDOUT_FILENO)
+    r->head_only = frb__is_head_method(getenv("REQUEST_METHOD"));
+  return r;
 }
 
 FRB_EXTERN int frb_reset(frb_response *r, frb_write_fn write, void *ctx) {
@@ -55,6 +67,7 @@ FRB_EXTERN int frb_reset(frb_response *r, frb_write_fn write, void *ctx) {
   r->write = write;
   r->ctx = ctx;
   r->record_payload = 0;
+  r->head_only = 0;
   r->failed = 0;
   r->body_len = 0;
   pthread_mutex_unlock(&r->io);
