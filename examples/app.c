@@ -249,7 +249,7 @@ static int refuse_head(frb_response *r, unsigned pads, size_t bytes,
 /* Pads the head with X-Pad-NNNN lines to exactly 'bytes' serialized bytes:
  * status line, Content-Type, Content-Length, pads and the final CRLF. */
 static int head_size_page(frb_response *r, const char *query) {
-  unsigned long long bytes, limit = FRB_DEFAULT_HEAD_BYTES;
+  unsigned long long bytes, limit = FRB_DEFAULT_HEAD_BYTES, buffer;
   char body[128], clen[24], name[24], value[PAD_LINE + 128];
   size_t base, left;
   unsigned pads = 0;
@@ -257,11 +257,16 @@ static int head_size_page(frb_response *r, const char *query) {
 
   if (!query_number(query, "bytes", &bytes) || bytes > MAX_HEAD_SIZE ||
       (query_number(query, "limit", &limit) &&
-       frb_set_limit(r, FRB_LIMIT_HEAD_BYTES, (size_t)limit) != FRB_OK)) {
+       frb_set_limit(r, FRB_LIMIT_HEAD_BYTES, (size_t)limit) != FRB_OK) ||
+      (query_number(query, "buffer", &buffer) &&
+       frb_set_limit(r, FRB_LIMIT_SERVER_BUFFER, (size_t)buffer) != FRB_OK)) {
     frb_set_status(r, 400);
-    say(r, "use /head-size?bytes=N[&limit=M], N <= 1000000\n");
+    say(r, "use /head-size?bytes=N[&limit=M|&buffer=B], N <= 1000000\n");
     return finish(r, "head-size");
   }
+  /* 100-byte pad lines: a large head has hundreds (fine for nginx and
+   * Apache; h2o takes at most 100). */
+  frb_set_limit(r, FRB_LIMIT_FIELDS, 100000);
   snprintf(body, sizeof body,
            "head-size: this response has a %llu-byte head "
            "(limit %llu)\n",
@@ -299,6 +304,7 @@ int app_handle(frb_response *r, const struct app_config *cfg, const char *path,
                const char *query) {
   /* frb_reset keeps limits: undo a raised one from an earlier request. */
   frb_set_limit(r, FRB_LIMIT_HEAD_BYTES, FRB_DEFAULT_HEAD_BYTES);
+  frb_set_limit(r, FRB_LIMIT_FIELDS, FRB_DEFAULT_FIELDS);
   if (!query)
     query = "";
   if (strcmp(path, "/") == 0)

@@ -44,6 +44,8 @@ extern "C" {
  * one byte more is a 502.  4087 is the largest head that is always safe. */
 #define FRB_DEFAULT_HEAD_BYTES 4087
 #define FRB_DEFAULT_BODY_BUFFER 65536
+/* h2o answers 503 to a head of more than 100 lines, Status included. */
+#define FRB_DEFAULT_FIELDS 100
 /* RFC 3875 6.3.1: a body needs a Content-Type and the server must not guess.
  * text/plain, not text/html: an unlabelled body is never rendered as markup. */
 #define FRB_DEFAULT_CONTENT_TYPE "text/plain; charset=utf-8"
@@ -67,8 +69,12 @@ enum frb_error {
 };
 
 enum frb_limit {
-  FRB_LIMIT_HEAD_BYTES, /* serialized head, final CRLF included */
-  FRB_LIMIT_BODY_BUFFER /* body bytes held back until the head is sent */
+  FRB_LIMIT_HEAD_BYTES,  /* serialized head, final CRLF included */
+  FRB_LIMIT_BODY_BUFFER, /* body bytes held back until the head is sent */
+  FRB_LIMIT_FIELDS, /* lines of the head, Status and libfrb's own included */
+  /* The server's head buffer (nginx fastcgi_buffer_size): sets the head
+   * limit to the largest head that fits with the framing of the sink. */
+  FRB_LIMIT_SERVER_BUFFER
 };
 
 FRB_EXTERN frb_response *frb_new(frb_write_fn write, void *ctx);
@@ -179,6 +185,10 @@ FRB_EXTERN int frb_sse_event(frb_response *r, const char *event, const char *id,
 
 FRB_EXTERN int frb_set_limit(frb_response *r, enum frb_limit which,
                              size_t value);
+
+/* The answer to a HEAD request: the body is counted for Content-Length and
+ * never sent (RFC 9110 9.3.2). */
+FRB_EXTERN int frb_set_head_only(frb_response *r, int on);
 
 FRB_EXTERN int frb_flush_headers(frb_response *r);
 FRB_EXTERN int frb_write(frb_response *r, const void *buf, size_t len);

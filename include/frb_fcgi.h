@@ -15,6 +15,10 @@ extern "C" {
 
 FRB_EXTERN frb_response *frb_new_fcgx(FCGX_Stream *out);
 FRB_EXTERN int frb_reset_fcgx(frb_response *r, FCGX_Stream *out);
+/* A response to an accepted request: its output stream, and head-only when
+ * its REQUEST_METHOD is HEAD. */
+FRB_EXTERN frb_response *frb_new_fcgx_request(FCGX_Request *req);
+FRB_EXTERN int frb_reset_fcgx_request(frb_response *r, FCGX_Request *req);
 
 #ifdef __cplusplus
 }

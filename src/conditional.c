@@ -202,11 +202,21 @@ static int evaluate(const struct frb_request_conditions *q,
  * representation metadata.  Fields that are not representation metadata
  * (Set-Cookie, security headers) stay.  A frozen name stays too. */
 static int to_not_modified(frb_response *r) {
-  static const char *const drop[] = {"Content-Type", "Content-Length",
-                                     "Content-Encoding", "Content-Language",
-                                     "Content-Range"};
-  int rc = frb_set_status(r, 304);
+  static const char *const drop[] = {"Content-Type", "Content-Encoding",
+                                     "Content-Language", "Content-Range"};
+  char cl[24];
+  int had_cl = frb_header_get(r, "Content-Length", cl, sizeof cl) >= 0;
+  int rc;
 
+  /* A 304 refuses a Content-Length (frb_set_status(3)): it goes first, and
+   * comes back if the status cannot change after all. */
+  if (had_cl && (rc = frb_header_del(r, "Content-Length")) != FRB_OK)
+    return rc;
+  if ((rc = frb_set_status(r, 304)) != FRB_OK) {
+    if (had_cl)
+      frb_header_set(r, "Content-Length", cl);
+    return rc;
+  }
   for (size_t i = 0; rc == FRB_OK && i < sizeof drop / sizeof *drop; i++) {
     int d = frb_header_del(r, drop[i]);
     if (d != FRB_OK && d != FRB_ENOTFOUND && d != FRB_EFROZEN)

@@ -41,6 +41,33 @@ static int attr_value_ok(const char *v) {
   return 1;
 }
 
+static int is_alnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* Domain is a host name (RFC 6265bis 5.6.3; RFC 1123 labels): letters,
+ * digits and inner hyphens, dot-separated, one leading dot tolerated.  No
+ * port, path, scheme or IP literal: browsers drop such a cookie. */
+static int domain_ok(const char *d) {
+  size_t label = 0;
+
+  if (*d == '.')
+    d++;
+  for (; *d; d++) {
+    unsigned char c = (unsigned char)*d;
+    if (c == '.') {
+      if (label == 0 || d[-1] == '-')
+        return 0;
+      label = 0;
+    } else if (is_alnum(c) || (c == '-' && label > 0)) {
+      label++;
+    } else {
+      return 0;
+    }
+  }
+  return label > 0 && d[-1] != '-';
+}
+
 static int has_prefix_nocase(const char *s, const char *prefix) {
   size_t n = strlen(prefix);
   return strlen(s) >= n && frb__name_eq(s, prefix, n);
@@ -49,9 +76,11 @@ static int has_prefix_nocase(const char *s, const char *prefix) {
 /* The cookie prefixes and SameSite=None / Partitioned only work with Secure;
  * browsers silently drop such cookies, so refuse them up front. */
 static int attrs_ok(const char *name, const struct frb_cookie *c) {
-  if (c->path && !attr_value_ok(c->path))
+  /* A Path that does not start with '/' is replaced by the default path
+   * (RFC 6265bis 5.6.4): the cookie would not go where it was meant to. */
+  if (c->path && (!attr_value_ok(c->path) || c->path[0] != '/'))
     return 0;
-  if (c->domain && !attr_value_ok(c->domain))
+  if (c->domain && (!attr_value_ok(c->domain) || !domain_ok(c->domain)))
     return 0;
   if (c->same_site < FRB_SAMESITE_DEFAULT || c->same_site > FRB_SAMESITE_NONE)
     return 0;

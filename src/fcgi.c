@@ -29,9 +29,40 @@ static int fcgx_flush(void *ctx) {
 }
 
 FRB_EXTERN frb_response *frb_new_fcgx(FCGX_Stream *out) {
-  return out ? frb__new_sink(fcgx_sink, fcgx_flush, out) : NULL;
+  frb_response *r = out ? frb__new_sink(fcgx_sink, fcgx_flush, out) : NULL;
+
+  if (r)
+    r->record_payload = FRB_FCGX_RECORD_PAYLOAD;
+  return r;
 }
 
 FRB_EXTERN int frb_reset_fcgx(frb_response *r, FCGX_Stream *out) {
-  return out ? frb__reset_sink(r, fcgx_sink, fcgx_flush, out) : FRB_EINVAL;
+  int rc = out ? frb__reset_sink(r, fcgx_sink, fcgx_flush, out) : FRB_EINVAL;
+
+  if (rc == FRB_OK) {
+    pthread_mutex_lock(&r->io);
+    r->record_payload = FRB_FCGX_RECORD_PAYLOAD;
+    pthread_mutex_unlock(&r->io);
+  }
+  return rc;
+}
+
+/* The request, not only its stream: the method decides whether the body
+ * goes out.  frb_fcgi_serve-style loops call these after FCGX_Accept_r. */
+FRB_EXTERN frb_response *frb_new_fcgx_request(FCGX_Request *req) {
+  frb_response *r = req ? frb_new_fcgx(req->out) : NULL;
+
+  if (r)
+    r->head_only =
+        frb__is_head_method(FCGX_GetParam("REQUEST_METHOD", req->envp));
+  return r;
+}
+
+FRB_EXTERN int frb_reset_fcgx_request(frb_response *r, FCGX_Request *req) {
+  int rc = req ? frb_reset_fcgx(r, req->out) : FRB_EINVAL;
+
+  if (rc == FRB_OK)
+    rc = frb_set_head_only(
+        r, frb__is_head_method(FCGX_GetParam("REQUEST_METHOD", req->envp)));
+  return rc;
 }

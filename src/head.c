@@ -1,18 +1,14 @@
 /* The head store (head.h): fields, their lookup, set/add/del planned before
- * they are applied so that a refused call changes nothing, the Status line,
- * and the room and limit accounting. */
+ * they are applied so that a refused call changes nothing, and the room.
+ * Whether a change is admitted (limits, the fields libfrb adds itself, the
+ * status rules) is head_rules.c's to say. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-#define STATUS_PREFIX "Status: "
 #define INITIAL_CAP 256u
 #define INITIAL_FIELDS 8u
-
-static inline int body_forbidden(int s) {
-  return s == 204 || s == 304;
-}
 
 static inline char *header_region(const struct frb_head *h) {
   return h->buf + h->status_len;
@@ -32,6 +28,8 @@ int frb__head_init(struct frb_head *h) {
   h->cap = INITIAL_CAP;
   h->fields_cap = INITIAL_FIELDS;
   h->limit = FRB_DEFAULT_HEAD_BYTES;
+  h->max_lines = FRB_DEFAULT_FIELDS;
+  h->cl_digits = 5; /* FRB_DEFAULT_BODY_BUFFER is 65536 */
   frb__head_start(h);
   return FRB_OK;
 }
@@ -41,8 +39,8 @@ void frb__head_free(struct frb_head *h) {
   frb__free(h->fields);
 }
 
-static int want_room(const struct frb_head *h, size_t bytes, uint32_t nfields,
-                     struct frb_need *need) {
+int frb__head_want_room(const struct frb_head *h, size_t bytes,
+                        uint32_t nfields, struct frb_need *need) {
   int short_of_room = 0;
 
   if (h->len + bytes > h->cap) {
@@ -83,20 +81,6 @@ void frb__head_adopt(struct frb_head *h, const struct frb_need *need,
   }
 }
 
-static inline int fits(const struct frb_head *h, size_t head_len) {
-  return head_len + 2 <= h->limit; /* + the final CRLF */
-}
-
-/* Checks the limit and the room for a change of 'delta' bytes that may add
- * 'nfields' lines.  Removals happen before growth, so the peak is the end
- * size. */
-static int admit(const struct frb_head *h, int64_t delta, uint32_t nfields,
-                 struct frb_need *need) {
-  if (!fits(h, (size_t)((int64_t)h->len + delta)))
-    return FRB_ETOOBIG;
-  return want_room(h, delta > 0 ? (size_t)delta : 0, nfields, need);
-}
-
 /* Same name, and for a cookie also the same "name=" at the start of the
  * value (a->match_len bytes of a->value). */
 static inline int field_matches(const struct frb_head *h,
@@ -132,7 +116,7 @@ static void put_value(char *line, uint32_t name_len, const char *value,
 }
 
 /* Caller has checked the limit and the room. */
-static void append_field(struct frb_head *h, const struct frb_field_arg *a) {
+void frb__head_append(struct frb_head *h, const struct frb_field_arg *a) {
   struct frb_field *f = &h->fields[h->nfields++];
 
   f->off = h->len - h->status_len;
@@ -214,7 +198,7 @@ static void apply_set(struct frb_head *h, const struct frb_field_arg *a,
   struct frb_field *f;
 
   if (p->first < 0) {
-    append_field(h, a);
+    frb__head_append(h, a);
     return;
   }
   f = &h->fields[p->first];
@@ -228,12 +212,16 @@ static void apply_set(struct frb_head *h, const struct frb_field_arg *a,
 int frb__head_set(struct frb_head *h, const struct frb_field_arg *a,
                   struct frb_need *need) {
   struct set_plan p;
+  struct frb_change c = {0, 0, h->status, a->kind, 1};
   int rc;
 
   plan_set(h, a, &p);
-  if ((rc = admit(h, p.delta, p.first < 0, need)) != FRB_OK)
+  c.bytes = p.delta;
+  c.lines = p.first < 0;
+  if ((rc = frb__head_admit(h, &c, need)) != FRB_OK)
     return rc;
   apply_set(h, a, &p);
+  frb__head_note(h, &c);
   return FRB_OK;
 }
 
@@ -244,9 +232,11 @@ int frb__head_add(struct frb_head *h, const struct frb_field_arg *a,
   long first = find_field(h, a, 0);
   int rc;
 
+  struct frb_change c = {new_len, 1, h->status, a->kind, 1};
+
   if (first >= 0 && frb__kind_single_valued(a->kind))
     return FRB_EINVAL;
-  if ((rc = admit(h, new_len, 1, need)) != FRB_OK)
+  if ((rc = frb__head_admit(h, &c, need)) != FRB_OK)
     return rc;
   if (first >= 0) {
     /* Every line of a field keeps the spelling of its first set/add; the
@@ -255,17 +245,28 @@ int frb__head_add(struct frb_head *h, const struct frb_field_arg *a,
     spelled.name = header_region(h) + h->fields[first].off;
     a = &spelled;
   }
-  append_field(h, a);
+  frb__head_append(h, a);
+  frb__head_note(h, &c);
   return FRB_OK;
 }
 
 int frb__head_del(struct frb_head *h, const struct frb_field_arg *a) {
   long first = find_field(h, a, 0);
+  struct frb_change c = {0, 0, h->status, a->kind, 0};
+  int rc;
 
   if (first < 0)
     return FRB_ENOTFOUND;
+  /* Removing a field libfrb would otherwise add brings its reserve back. */
+  if (frb__kind_single_valued(a->kind)) {
+    c.bytes = -(int64_t)(h->fields[first].len +
+                         bytes_of_later(h, a, (uint32_t)first));
+    if ((rc = frb__head_admit(h, &c, NULL)) != FRB_OK)
+      return rc;
+  }
   remove_later(h, a, (uint32_t)first);
   remove_field(h, (uint32_t)first);
+  frb__head_note(h, &c);
   return FRB_OK;
 }
 
@@ -287,113 +288,23 @@ int frb__head_get(const struct frb_head *h, const struct frb_field_arg *a,
   return (int)vlen;
 }
 
-static uint32_t status_line_len(const struct frb_status_arg *s) {
-  return (uint32_t)(sizeof STATUS_PREFIX - 1 + 4 + s->reason_len + 2);
-}
-
-static void apply_status(struct frb_head *h, const struct frb_status_arg *s) {
-  uint32_t old_len = h->status_len, new_len = status_line_len(s);
-  char *p = h->buf;
-
-  memmove(h->buf + new_len, h->buf + old_len, h->len - old_len);
-  p = frb__put_uint(frb__put_str(p, STATUS_PREFIX), (unsigned)s->code, 3);
-  *p++ = ' ';
-  memcpy(p, s->reason, s->reason_len);
-  memcpy(p + s->reason_len, "\r\n", 2);
-  h->len = h->len - old_len + new_len;
-  h->status_len = new_len;
-  h->status = s->code;
-}
-
-void frb__head_start(struct frb_head *h) {
-  static const char line[] = STATUS_PREFIX "200 OK\r\n";
-
-  memcpy(h->buf, line, sizeof line - 1);
-  h->status_len = h->len = sizeof line - 1;
-  h->nfields = 0;
-  h->status = 200;
-  h->has_body = 0;
-}
-
-int frb__head_status(struct frb_head *h, const struct frb_status_arg *s,
-                     struct frb_need *need) {
-  int64_t delta = (int64_t)status_line_len(s) - h->status_len;
-  int rc;
-
-  if (body_forbidden(s->code) && h->has_body)
-    return FRB_EINVAL;
-  if ((rc = admit(h, delta, 0, need)) != FRB_OK)
-    return rc;
-  apply_status(h, s);
-  return FRB_OK;
-}
-
 /* Status and Location together: the caller's one critical section means no
  * flush can send one without the other. */
 int frb__head_redirect(struct frb_head *h, const struct frb_status_arg *s,
                        const struct frb_field_arg *location,
                        struct frb_need *need) {
-  int64_t ds = (int64_t)status_line_len(s) - h->status_len;
+  int64_t ds = (int64_t)frb__status_line_len(s) - h->status_len;
   struct set_plan p;
+  struct frb_change c;
+  int rc;
 
   plan_set(h, location, &p);
-  if (!fits(h, (size_t)((int64_t)h->len + ds + p.delta)))
-    return FRB_ETOOBIG;
-  if (want_room(h,
-                (size_t)(ds > 0 ? ds : 0) + (p.delta > 0 ? (size_t)p.delta : 0),
-                p.first < 0, need) != FRB_OK)
-    return FRB__GROW;
-  apply_status(h, s);
-  apply_set(h, location, &p);
-  return FRB_OK;
-}
-
-int frb__head_set_limit(struct frb_head *h, size_t limit) {
-  if (h->len + 2 > limit)
-    return FRB_ETOOBIG;
-  h->limit = limit;
-  return FRB_OK;
-}
-
-/* May body bytes follow this head?  With 'commit', they will: from then on
- * a status that forbids a body is refused. */
-int frb__head_body_ok(struct frb_head *h, int commit) {
-  if (body_forbidden(h->status))
-    return FRB_EINVAL;
-  if (commit)
-    h->has_body = 1;
-  return FRB_OK;
-}
-
-/* Appends the fields the caller did not set (a default Content-Type when a
- * body may follow, Content-Length when the whole body is known) and the
- * final CRLF; *head_len is then the length to write. */
-int frb__head_close(struct frb_head *h, int finish, size_t body_len,
-                    struct frb_need *need, uint32_t *head_len) {
-  const struct frb_field_arg *ct = frb__known_arg(FRB_KIND_CONTENT_TYPE);
-  struct frb_field_arg cl = *frb__known_arg(FRB_KIND_CONTENT_LENGTH);
-  char digits[24];
-  int may_have_body = !body_forbidden(h->status);
-  int add_ct, add_cl, rc;
-  size_t extra;
-
-  add_ct =
-      may_have_body && (!finish || body_len > 0) && find_field(h, ct, 0) < 0;
-  add_cl = finish && may_have_body && find_field(h, &cl, 0) < 0;
-  cl.value = digits;
-  cl.value_len = (uint32_t)(frb__put_uint(digits, body_len, 1) - digits);
-  extra = (add_ct ? line_len(ct->name_len, ct->value_len) : 0) +
-          (add_cl ? line_len(cl.name_len, cl.value_len) : 0);
-  if (!fits(h, h->len + extra))
-    return FRB_ETOOBIG;
-  if ((rc = want_room(h, extra + 2, 2, need)) != FRB_OK)
+  c = (struct frb_change){ds + p.delta, p.first < 0, s->code, location->kind,
+                          1};
+  if ((rc = frb__head_admit(h, &c, need)) != FRB_OK)
     return rc;
-  if (add_ct)
-    append_field(h, ct);
-  if (add_cl)
-    append_field(h, &cl);
-  h->buf[h->len] = '\r';
-  h->buf[h->len + 1] = '\n';
-  *head_len = h->len + 2;
+  frb__head_apply_status(h, s);
+  apply_set(h, location, &p);
+  frb__head_note(h, &c);
   return FRB_OK;
 }

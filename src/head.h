@@ -56,14 +56,27 @@ struct frb_head {
   uint32_t fields_cap;
   struct frb_field *fields;
   int status;
-  int has_body; /* body bytes are committed: 204/304 are then refused */
-  size_t limit; /* whole head, final CRLF included */
+  int has_body;       /* body bytes are committed: 204/304 are then refused */
+  uint32_t kinds;     /* bit k: a field of single-valued kind k is present */
+  size_t limit;       /* whole head, final CRLF included */
+  uint32_t max_lines; /* lines of the head, Status and libfrb's own included */
+  uint32_t cl_digits; /* longest Content-Length libfrb may write */
 };
 
 /* Room a step asked for: 0 where there is enough. */
 struct frb_need {
   uint32_t buf;
   uint32_t fields;
+};
+
+/* A change to the head, as head_rules.c admits it: what the head will be
+ * once the change is made. */
+struct frb_change {
+  int64_t bytes;      /* head length after, minus before */
+  uint32_t lines;     /* lines appended */
+  int status;         /* status code after */
+  enum frb_kind kind; /* the field set, added or removed (PLAIN: none) */
+  int present;        /* whether a field of 'kind' remains */
 };
 
 struct frb_status_arg {
@@ -77,6 +90,10 @@ void frb__head_free(struct frb_head *h);
 void frb__head_start(struct frb_head *h);
 void frb__head_adopt(struct frb_head *h, const struct frb_need *need,
                      char **buf, struct frb_field **fields);
+/* The store's primitives that head_rules.c builds on. */
+int frb__head_want_room(const struct frb_head *h, size_t bytes,
+                        uint32_t nfields, struct frb_need *need);
+void frb__head_append(struct frb_head *h, const struct frb_field_arg *a);
 
 int frb__head_set(struct frb_head *h, const struct frb_field_arg *a,
                   struct frb_need *need);
@@ -90,7 +107,16 @@ int frb__head_status(struct frb_head *h, const struct frb_status_arg *s,
 int frb__head_redirect(struct frb_head *h, const struct frb_status_arg *s,
                        const struct frb_field_arg *location,
                        struct frb_need *need);
+/* head_rules.c: the limits, the fields libfrb adds itself, and the rules
+ * that tie the status to the fields and the body. */
+int frb__head_admit(const struct frb_head *h, const struct frb_change *c,
+                    struct frb_need *need);
+void frb__head_note(struct frb_head *h, const struct frb_change *c);
+uint32_t frb__status_line_len(const struct frb_status_arg *s);
+void frb__head_apply_status(struct frb_head *h, const struct frb_status_arg *s);
 int frb__head_set_limit(struct frb_head *h, size_t limit);
+int frb__head_set_max_lines(struct frb_head *h, uint32_t lines);
+int frb__head_set_cl_digits(struct frb_head *h, uint32_t digits);
 int frb__head_body_ok(struct frb_head *h, int commit);
 int frb__head_close(struct frb_head *h, int finish, size_t body_len,
                     struct frb_need *need, uint32_t *head_len);

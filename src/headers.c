@@ -36,6 +36,10 @@ int frb__prepare_field(const char *name, const char *value,
     return rc;
   if (a->kind == FRB_KIND_CONTENT_LENGTH && !content_length_ok(a))
     return FRB_EINVAL;
+  /* An empty media type or target is no value at all (RFC 9110 8.3, 10.2.2). */
+  if ((a->kind == FRB_KIND_CONTENT_TYPE || a->kind == FRB_KIND_LOCATION) &&
+      a->value_len == 0)
+    return FRB_EINVAL;
   return FRB_OK;
 }
 

@@ -68,7 +68,14 @@ struct frb_response {
   size_t body_len;
   size_t body_cap;
   size_t body_limit;
+  int head_only; /* HEAD: body bytes are counted, never sent */
+  /* Payload bytes of one record of the sink's framing (each record adds an
+   * 8-byte header), or 0 when the sink frames nothing.  Set with the sink. */
+  size_t record_payload;
 };
+
+/* libfcgi's output stream buffer is 8192 bytes, the record header included. */
+#define FRB_FCGX_RECORD_PAYLOAD (8192u - 8u)
 
 /* known.c */
 #define FRB_KNOWN_SINGLE 1u  /* one line at most */
@@ -106,6 +113,7 @@ char *frb__put_date(char *out, long long t);
 frb_response *frb__new_sink(frb_write_fn write, frb__flush_fn flush, void *ctx);
 int frb__reset_sink(frb_response *r, frb_write_fn write, frb__flush_fn flush,
                     void *ctx);
+int frb__is_head_method(const char *method);
 
 /* freeze.c: called with 'lock' held. */
 int frb__is_frozen(const frb_response *r, const struct frb_field_arg *a);

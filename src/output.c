@@ -11,6 +11,7 @@
 
 struct claim_arg {
   int finish;         /* frb_finish: the whole body is known */
+  int body_follows;   /* body bytes go out with or right after the head */
   size_t body_len;    /* bytes buffered, for Content-Length */
   uint32_t *head_len; /* out: bytes to write */
 };
@@ -20,8 +21,13 @@ struct claim_arg {
  * written it. */
 static int claim_step(frb_response *r, const void *arg, struct frb_need *need) {
   const struct claim_arg *c = arg;
-  int rc = frb__head_close(&r->head, c->finish, c->body_len, need, c->head_len);
+  int rc;
 
+  /* The no-body check and the claim are one critical section: checked
+   * apart, a 204 could slip in between and head a body. */
+  if (c->body_follows && (rc = frb__head_body_ok(&r->head, 1)) != FRB_OK)
+    return rc;
+  rc = frb__head_close(&r->head, c->finish, c->body_len, need, c->head_len);
   if (rc == FRB_OK)
     atomic_store_explicit(&r->state, FRB_ST_SENT, memory_order_relaxed);
   return rc;
@@ -35,22 +41,48 @@ static int sink(frb_response *r, const void *buf, size_t len) {
   return FRB_OK;
 }
 
+/* Body bytes after the head: none on the wire for a HEAD answer. */
+static int body_out(frb_response *r, const void *buf, size_t len) {
+  return r->head_only ? FRB_OK : sink(r, buf, len);
+}
+
+/* Fixed bytes that need no allocation: what goes out instead of a head that
+ * cannot be sent, so that a response is never silently empty. */
+static const char fallback_500[] = "Status: 500 Internal Server Error\r\n"
+                                   "Content-Type: text/plain; charset=utf-8\r\n"
+                                   "Content-Length: 0\r\n\r\n";
+
+/* Called with io held.  The response is over: the header calls answer
+ * FRB_ESENT, the held-back body is dropped; 'err' goes back to the caller
+ * (a failed sink is also remembered as FRB_EIO for the later calls). */
+static int send_fallback(frb_response *r, int err) {
+  frb__lock(&r->lock);
+  atomic_store_explicit(&r->state, FRB_ST_DONE, memory_order_relaxed);
+  frb__unlock(&r->lock);
+  r->body_len = 0;
+  sink(r, fallback_500, sizeof fallback_500 - 1);
+  return err;
+}
+
 /* Called with io held: claims the head and writes it, then any body that
  * was held back, so that nothing can come between them. */
-static int send_head(frb_response *r, int finish) {
+static int send_head(frb_response *r, int finish, int streaming) {
   uint32_t head_len = 0;
-  struct claim_arg c = {finish, r->body_len, &head_len};
+  struct claim_arg c = {finish, streaming || r->body_len > 0, r->body_len,
+                        &head_len};
   int rc;
 
-  if ((rc = frb__run_locked(r, claim_step, &c)) != FRB_OK)
+  rc = frb__run_locked(r, claim_step, &c);
+  if (rc == FRB_ETOOBIG || rc == FRB_ENOMEM)
+    return send_fallback(r, rc);
+  if (rc != FRB_OK)
     return rc;
   /* The head cannot change any more: write it without the spinlock. */
   if ((rc = sink(r, r->head.buf, head_len)) != FRB_OK)
     return rc;
-  if (r->body_len > 0) {
+  if (r->body_len > 0 && !r->head_only)
     rc = sink(r, r->body, r->body_len);
-    r->body_len = 0;
-  }
+  r->body_len = 0;
   return rc;
 }
 
@@ -65,7 +97,7 @@ FRB_EXTERN int frb_flush_headers(frb_response *r) {
   else if (!frb__is_open(r))
     rc = FRB_ESENT;
   else
-    rc = send_head(r, 0);
+    rc = send_head(r, 0, 0);
   pthread_mutex_unlock(&r->io);
   return rc;
 }
@@ -90,21 +122,20 @@ FRB_EXTERN int frb_flush(frb_response *r) {
   else if (atomic_load_explicit(&r->state, memory_order_relaxed) == FRB_ST_DONE)
     rc = FRB_ESENT;
   else if (frb__is_open(r))
-    rc = send_head(r, 0);
+    rc = send_head(r, 0, 0);
   if (rc == FRB_OK)
     rc = push(r);
   pthread_mutex_unlock(&r->io);
   return rc;
 }
 
-/* arg: non-NULL when the bytes are about to be buffered, which from then on
- * rules out a status that forbids a body. */
+/* The bytes are about to be buffered: from then on a status that forbids a
+ * body is refused. */
 static int body_step(frb_response *r, const void *arg, struct frb_need *need) {
+  (void)arg;
   (void)need;
-  return frb__head_body_ok(&r->head, arg != NULL);
+  return frb__head_body_ok(&r->head, 1);
 }
-
-static const int buffering = 1;
 
 static int reserve_body(frb_response *r, size_t total) {
   size_t cap;
@@ -137,21 +168,24 @@ static int write_locked(frb_response *r, const void *buf, size_t len) {
     return FRB_OK;
   if (st == FRB_ST_SENT)
     /* A sent head no longer changes, and io orders this read after it. */
-    return (rc = frb__head_body_ok(&r->head, 0)) != FRB_OK ? rc
-                                                           : sink(r, buf, len);
+    return (rc = frb__head_body_ok(&r->head, 0)) != FRB_OK
+               ? rc
+               : body_out(r, buf, len);
   if (len <= r->body_limit - r->body_len) {
-    if ((rc = reserve_body(r, r->body_len + len)) != FRB_OK ||
-        (rc = frb__run_locked(r, body_step, &buffering)) != FRB_OK)
+    /* A HEAD answer only counts its body: nothing to keep. */
+    if ((!r->head_only &&
+         (rc = reserve_body(r, r->body_len + len)) != FRB_OK) ||
+        (rc = frb__run_locked(r, body_step, NULL)) != FRB_OK)
       return rc;
-    memcpy(r->body + r->body_len, buf, len);
+    if (!r->head_only)
+      memcpy(r->body + r->body_len, buf, len);
     r->body_len += len;
     return FRB_OK;
   }
   /* The body outgrew its buffer: send the head and stream from here on. */
-  if ((rc = frb__run_locked(r, body_step, NULL)) != FRB_OK ||
-      (rc = send_head(r, 0)) != FRB_OK)
+  if ((rc = send_head(r, 0, 1)) != FRB_OK)
     return rc;
-  return sink(r, buf, len);
+  return body_out(r, buf, len);
 }
 
 FRB_EXTERN int frb_write(frb_response *r, const void *buf, size_t len) {
@@ -163,6 +197,20 @@ FRB_EXTERN int frb_write(frb_response *r, const void *buf, size_t len) {
     return FRB_EINVAL;
   pthread_mutex_lock(&r->io);
   rc = write_locked(r, buf, len);
+  pthread_mutex_unlock(&r->io);
+  return rc;
+}
+
+FRB_EXTERN int frb_set_head_only(frb_response *r, int on) {
+  int rc = FRB_OK;
+
+  if (!r)
+    return FRB_EINVAL;
+  pthread_mutex_lock(&r->io);
+  if (frb__is_open(r))
+    r->head_only = on != 0;
+  else
+    rc = FRB_ESENT;
   pthread_mutex_unlock(&r->io);
   return rc;
 }
@@ -180,8 +228,8 @@ FRB_EXTERN int frb_finish(frb_response *r) {
     rc = FRB_ESENT;
   } else {
     if (frb__is_open(r))
-      rc = send_head(r, 1);
-    /* A head that could not be claimed (too big, no memory) leaves the
+      rc = send_head(r, 1, 0);
+    /* A head refused for its body (a 204 with bytes held back) leaves the
      * response open so that the caller can mend it and finish again. */
     if (rc == FRB_OK || rc == FRB_EIO)
       atomic_store_explicit(&r->state, FRB_ST_DONE, memory_order_relaxed);

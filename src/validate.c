@@ -133,8 +133,9 @@ static const char *skip_arg_index(const char *p) {
 /* %n writes through a pointer: a header value has no business doing that,
  * and a format that reaches here by mistake must not become a write gadget.
  * Each conversion is read in glibc's order ([m$] flags width .precision
- * length conversion, with its I flag and Z modifier), because a looser scan
- * misses "% %%n" (the second '%' ends "% %", the third starts a %n). */
+ * length conversion, with its I flag, Z modifier and C23's wN/wfN), because a
+ * looser scan misses "% %%n" (the second '%' ends "% %", the third starts a
+ * %n). */
 int frb__format_has_n(const char *fmt) {
   for (const char *p = fmt; (p = strchr(p, '%')) != NULL;) {
     p = skip_arg_index(p + 1);
@@ -145,6 +146,11 @@ int frb__format_has_n(const char *fmt) {
       p = *p == '*' ? skip_arg_index(p + 1) : skip_digits(p);
     }
     p += strspn(p, "hlLqjzZt");
+    /* C23's wN and wfN, which glibc 2.37 reads: %w32n is a %n too. */
+    if (*p == 'w') {
+      p += p[1] == 'f' ? 2 : 1;
+      p = skip_digits(p);
+    }
     if (*p == 'n')
       return 1;
     /* glibc prints an unknown conversion as text and goes on after it. */

@@ -319,6 +319,8 @@ for n in 4088 4089; do
 done
 info "nginx error log: $(grep -m1 'too big header' "$d/nginx-error.log")"
 
+. "$here/limits.sh"
+
 check_big nginx "$ngx" $((10 * MiB + 12345))
 check_disconnect nginx "$ngx" "$d/fanout.log" "$app_pid"
 

@@ -308,9 +308,43 @@ static void test_alloc_failure_write_is_enomem_unchanged(void **state) {
   check_enomem_unchanged(prep_plain, op_write_grows_body);
 }
 
-static void test_alloc_failure_finish_is_enomem_still_open(void **state) {
+/* frb_finish(3): a head that cannot be sent for want of memory is replaced
+ * by libfrb's fixed 500, which needs none; the error is still returned and
+ * the response is over. */
+#define FALLBACK_500                                                           \
+  "Status: 500 Internal Server Error\r\n"                                      \
+  "Content-Type: text/plain; charset=utf-8\r\n"                                \
+  "Content-Length: 0\r\n\r\n"
+
+static void check_fallback(int (*op)(frb_response *r)) {
+  struct sink s;
+  frb_response *r;
+
+  sink_init(&s);
+  r = new_on(&s);
+  prep_head_full(r);
+  assert_int_equal(frb_write(r, "body", 4), FRB_OK);
+  fail_after(0);
+  assert_int_equal(op(r), FRB_ENOMEM);
+  never_fail();
+  expect_sink(&s, FALLBACK_500);
+  assert_int_equal(frb_headers_sent(r), 1);
+  assert_int_equal(frb_write(r, "x", 1), FRB_ESENT);
+  assert_int_equal(frb_header_set(r, "A", "b"), FRB_ESENT);
+  frb_finish(r);
+  expect_sink(&s, FALLBACK_500);
+  frb_free(r);
+  sink_destroy(&s);
+}
+
+static int op_flush(frb_response *r) {
+  return frb_flush_headers(r);
+}
+
+static void test_alloc_failure_finish_sends_fixed_500(void **state) {
   (void)state;
-  check_enomem_unchanged(prep_head_full, op_finish_needs_room);
+  check_fallback(op_finish_needs_room);
+  check_fallback(op_flush);
 }
 
 static void test_alloc_failure_in_new_returns_null(void **state) {
@@ -340,7 +374,7 @@ int main(void) {
       cmocka_unit_test(test_alloc_failure_setf_is_enomem_unchanged),
       cmocka_unit_test(test_alloc_failure_status_is_enomem_unchanged),
       cmocka_unit_test(test_alloc_failure_write_is_enomem_unchanged),
-      cmocka_unit_test(test_alloc_failure_finish_is_enomem_still_open),
+      cmocka_unit_test(test_alloc_failure_finish_sends_fixed_500),
       cmocka_unit_test(test_alloc_failure_in_new_returns_null),
       cmocka_unit_test(test_alloc_failure_tools_are_enomem_unchanged),
       cmocka_unit_test(test_alloc_failure_freeze_freezes_nothing),

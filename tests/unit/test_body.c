@@ -243,6 +243,43 @@ static void test_set_limit_body_zero_streams_every_write(void **state) {
   expect_sink(&f->s, "Status: 200 OK\r\n" CT_DEFAULT "\r\na");
 }
 
+/* frb_set_head_only(3): the answer to a HEAD request (RFC 9110 9.3.2) has
+ * the head a GET would have, Content-Length counted from the body, and no
+ * body bytes on the wire. */
+static void test_head_only_counts_body_sends_none(void **state) {
+  struct fixture *f = *state;
+
+  assert_int_equal(frb_set_head_only(f->r, 1), FRB_OK);
+  assert_int_equal(frb_write(f->r, "hello ", 6), FRB_OK);
+  assert_int_equal(frb_write(f->r, "world", 5), FRB_OK);
+  finish_ok(f->r);
+  expect_sink(&f->s,
+              "Status: 200 OK\r\n" CT_DEFAULT "Content-Length: 11\r\n\r\n");
+}
+
+static void test_head_only_streaming_sends_head_only(void **state) {
+  struct fixture *f = *state;
+  char big[100];
+
+  memset(big, 'b', sizeof big);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_BODY_BUFFER, 10), FRB_OK);
+  assert_int_equal(frb_set_head_only(f->r, 1), FRB_OK);
+  assert_int_equal(frb_write(f->r, "12345", 5), FRB_OK);
+  assert_int_equal(frb_write(f->r, big, sizeof big), FRB_OK);
+  assert_int_equal(frb_write(f->r, big, sizeof big), FRB_OK);
+  finish_ok(f->r);
+  expect_sink(&f->s, "Status: 200 OK\r\n" CT_DEFAULT "\r\n");
+  /* frb_reset forgets it; after the head it is too late. */
+  sink_clear(&f->s);
+  assert_int_equal(frb_reset(f->r, sink_write, &f->s), FRB_OK);
+  assert_int_equal(frb_write(f->r, "x", 1), FRB_OK);
+  assert_int_equal(frb_flush_headers(f->r), FRB_OK);
+  assert_int_equal(frb_set_head_only(f->r, 1), FRB_ESENT);
+  assert_int_equal(frb_set_head_only(NULL, 1), FRB_EINVAL);
+  finish_ok(f->r);
+  expect_sink(&f->s, "Status: 200 OK\r\n" CT_DEFAULT "\r\nx");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -261,6 +298,8 @@ int main(void) {
       T(test_body_bytes_are_binary_safe),
       T(test_set_limit_body_below_buffered_is_etoobig),
       T(test_set_limit_body_zero_streams_every_write),
+      T(test_head_only_counts_body_sends_none),
+      T(test_head_only_streaming_sends_head_only),
 #undef T
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

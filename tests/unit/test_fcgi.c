@@ -152,11 +152,23 @@ static int client_connect(const struct server *s) {
   return fd;
 }
 
-/* BEGIN_REQUEST (responder), empty PARAMS, empty STDIN. */
+/* The REQUEST_METHOD the next requests carry, or NULL for none. */
+static const char *request_method;
+
+/* BEGIN_REQUEST (responder), PARAMS, empty STDIN. */
 static void send_request(int fd) {
   static const unsigned char begin[8] = {0, FCGI_RESPONDER, 0, 0, 0, 0, 0, 0};
+  unsigned char params[64];
+  size_t vlen = request_method ? strlen(request_method) : 0;
 
   put_record(fd, FCGI_BEGIN_REQUEST, begin, sizeof begin);
+  if (request_method) {
+    params[0] = 14;
+    params[1] = (unsigned char)vlen;
+    memcpy(params + 2, "REQUEST_METHOD", 14);
+    memcpy(params + 16, request_method, vlen);
+    put_record(fd, FCGI_PARAMS, params, 16 + vlen);
+  }
   put_record(fd, FCGI_PARAMS, NULL, 0);
   put_record(fd, FCGI_STDIN, NULL, 0);
 }
@@ -433,6 +445,95 @@ static void test_fcgi_null_stream_is_einval(void **state) {
   sink_destroy(&sk);
 }
 
+/* frb_set_limit(3) FRB_LIMIT_SERVER_BUFFER: the server's buffer holds the
+ * head with the 8-byte header of every FastCGI record it spans (libfcgi:
+ * at most 8184 payload bytes a record), and nginx needs one byte spare.
+ * The largest head admitted for each buffer size, a 204 so that libfrb
+ * adds nothing of its own. */
+static size_t largest_head(frb_response *r) {
+  size_t base =
+      strlen("Status: 204 No Content\r\n") + strlen("X-Fill: \r\n") + 2;
+  size_t lo = base, hi = 1u << 17;
+  char *v = malloc(hi);
+
+  assert_non_null(v);
+  memset(v, 'f', hi);
+  while (lo < hi) { /* the largest n with a head of n bytes accepted */
+    size_t mid = (lo + hi + 1) / 2;
+    v[mid - base] = '\0';
+    if (frb_header_set(r, "X-Fill", v) == FRB_OK)
+      lo = mid;
+    else
+      hi = mid - 1;
+    v[mid - base] = 'f';
+  }
+  free(v);
+  return lo;
+}
+
+static void test_fcgi_server_buffer_counts_record_headers(void **state) {
+  static const size_t want[][2] = {{4096, 4087},   {8192, 8183},
+                                   {8193, 8184},   {16384, 16367},
+                                   {32768, 32735}, {65536, 65471}};
+  FCGX_Stream stream; /* never written: only the limits are asked */
+  frb_response *r = frb_new_fcgx(&stream);
+
+  (void)state;
+  assert_non_null(r);
+  assert_int_equal(frb_set_status(r, 204), FRB_OK);
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    assert_int_equal(frb_set_limit(r, FRB_LIMIT_SERVER_BUFFER, want[i][0]),
+                     FRB_OK);
+    if (largest_head(r) != want[i][1])
+      fail_msg("buffer %zu: largest head %zu, want %zu", want[i][0],
+               largest_head(r), want[i][1]);
+    frb_header_del(r, "X-Fill");
+  }
+  assert_int_equal(frb_set_limit(r, FRB_LIMIT_SERVER_BUFFER, 10), FRB_EINVAL);
+  frb_free(r);
+}
+
+/* frb_new_fcgx_request(3), frb_reset_fcgx_request(3): the method comes
+ * from the request's REQUEST_METHOD; a HEAD gets the head only. */
+static void app_by_request(struct server *s, FCGX_Request *req, int n) {
+  int rc;
+
+  if (n == 0)
+    rc = (s->r = frb_new_fcgx_request(req)) ? FRB_OK : FRB_ENOMEM;
+  else
+    rc = frb_reset_fcgx_request(s->r, req);
+  rc = rc ? rc : frb_write(s->r, "hello fastcgi", 13);
+  rc = rc ? rc : frb_finish(s->r);
+  s->rc = rc;
+}
+
+static void test_fcgi_request_method_head_sends_no_body(void **state) {
+  static const char *const methods[] = {"HEAD", "GET", "HEAD", "head", NULL};
+  static const char *const bodies[] = {"", "hello fastcgi", "", "hello fastcgi",
+                                       "hello fastcgi"};
+  struct server s;
+  char want[256];
+
+  (void)state;
+  server_start(&s, app_by_request, 5);
+  for (int i = 0; i < 5; i++) {
+    struct sink out;
+    sink_init(&out);
+    request_method = methods[i];
+    exchange(&s, &out);
+    snprintf(want, sizeof want,
+             "Status: 200 OK\r\n" CT_DEFAULT "Content-Length: 13\r\n\r\n%s",
+             bodies[i]);
+    expect_sink(&out, want);
+    sink_destroy(&out);
+  }
+  request_method = NULL;
+  server_stop(&s);
+  assert_int_equal(s.rc, FRB_OK);
+  assert_null(frb_new_fcgx_request(NULL));
+  assert_int_equal(frb_reset_fcgx_request(NULL, NULL), FRB_EINVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_fcgi_exchange_exact_head_and_body),
@@ -441,6 +542,8 @@ int main(void) {
       cmocka_unit_test(test_fcgi_closed_client_makes_write_eio),
       cmocka_unit_test(test_fcgi_null_stream_is_einval),
       cmocka_unit_test(test_fcgi_flush_reaches_the_client_before_the_end),
+      cmocka_unit_test(test_fcgi_server_buffer_counts_record_headers),
+      cmocka_unit_test(test_fcgi_request_method_head_sends_no_body),
   };
 
   if (FCGX_Init() != 0)

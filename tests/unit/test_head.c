@@ -142,14 +142,38 @@ static void test_head_limit_refuses_and_changes_nothing(void **state) {
   struct frb_head *h = *state;
   struct frb_field_arg a = field("X", "12345");
   struct frb_need need = {0, 0};
+  struct frb_status_arg s = {204, "No Content", 10};
 
-  /* "Status: 200 OK\r\n" is 16 bytes; "X: 12345\r\n" 10; final CRLF 2. */
-  assert_int_equal(frb__head_set_limit(h, 27), FRB_OK);
+  /* A 204 gets no field from libfrb: "Status: 204 No Content\r\n" is 24
+   * bytes, "X: 12345\r\n" 10, the final CRLF 2. */
+  assert_int_equal(frb__head_status(h, &s, &need), FRB_OK);
+  assert_int_equal(frb__head_set_limit(h, 35), FRB_OK);
   assert_int_equal(frb__head_set(h, &a, &need), FRB_ETOOBIG);
-  expect_head(h, "Status: 200 OK\r\n");
-  assert_int_equal(frb__head_set_limit(h, 28), FRB_OK);
+  expect_head(h, "Status: 204 No Content\r\n");
+  assert_int_equal(frb__head_set_limit(h, 36), FRB_OK);
   assert_int_equal(set(h, "X", "12345"), FRB_OK);
-  assert_int_equal(frb__head_set_limit(h, 27), FRB_ETOOBIG);
+  assert_int_equal(frb__head_set_limit(h, 35), FRB_ETOOBIG);
+}
+
+/* With a 200 the store keeps room for the default Content-Type (41 bytes)
+ * and a Content-Length of as many digits as it was told (here 5: 23). */
+static void test_head_limit_keeps_room_for_own_fields(void **state) {
+  struct frb_head *h = *state;
+  uint32_t len = 0;
+
+  assert_int_equal(frb__head_set_limit(h, 16 + 41 + 23 + 2 - 1), FRB_ETOOBIG);
+  assert_int_equal(frb__head_set_limit(h, 16 + 41 + 23 + 2), FRB_OK);
+  assert_int_equal(set(h, "X", ""), FRB_ETOOBIG);
+  assert_int_equal(frb__head_set_cl_digits(h, 6), FRB_ETOOBIG);
+  /* One digit frees 4 bytes; "X: \r\n" needs 5. */
+  assert_int_equal(frb__head_set_cl_digits(h, 1), FRB_OK);
+  assert_int_equal(set(h, "X", ""), FRB_ETOOBIG);
+  assert_int_equal(frb__head_set_limit(h, 16 + 41 + 19 + 2 + 5), FRB_OK);
+  assert_int_equal(set(h, "X", ""), FRB_OK);
+  assert_int_equal(frb__head_set_cl_digits(h, 2), FRB_ETOOBIG);
+  assert_int_equal(frb__head_close(h, 1, 7, &(struct frb_need){0, 0}, &len),
+                   FRB_OK);
+  assert_int_equal(len, 16 + 5 + 41 + 19 + 2);
 }
 
 static void test_head_room_request_changes_nothing(void **state) {
@@ -251,6 +275,7 @@ int main(void) {
       T(test_head_del_removes_every_line_of_a_field),
       T(test_head_get_copies_first_value),
       T(test_head_limit_refuses_and_changes_nothing),
+      T(test_head_limit_keeps_room_for_own_fields),
       T(test_head_room_request_changes_nothing),
       T(test_head_status_line_and_no_body_codes),
       T(test_head_redirect_sets_status_and_location),

@@ -283,6 +283,55 @@ static void test_setf_refuses_percent_n(void **state) {
   expect_head(f, "X-P: %n!\r\n");
 }
 
+/* The C23 length modifiers that glibc 2.37 reads (%wN, %wfN) end in a %n
+ * just the same. */
+static void test_setf_refuses_c23_width_percent_n(void **state) {
+  struct fixture *f = *state;
+  static const char *const fmts[] = {"%w32n",  "%wf64n",  "%w8n",
+                                     "%wf16n", "%1$w64n", "x%-3w16n"};
+  char fmt[16];
+  long long sink_var = 0;
+
+  for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
+    snprintf(fmt, sizeof fmt, "%s", fmts[i]);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#pragma GCC diagnostic ignored "-Wformat-security"
+#pragma GCC diagnostic ignored "-Wformat"
+    assert_int_equal(frb_header_setf(f->r, "X-N", fmt, &sink_var), FRB_EINVAL);
+#pragma GCC diagnostic pop
+  }
+  assert_int_equal(sink_var, 0);
+  expect_head(f, "");
+}
+
+/* frb_cookie_add(3): Domain is a host name (no port, no path, no scheme),
+ * Path starts with '/' (RFC 6265bis 5.6.3-4). */
+static void test_cookie_domain_host_and_path_slash(void **state) {
+  struct fixture *f = *state;
+  static const char *const bad_domains[] = {
+      "example.com:8080", "example.com/x", "http://example.com", "a b.com",
+      "exa_mple.com",     "[::1]",         "example..com",       "."};
+  static const char *const bad_paths[] = {"x", "relative/path", "?q=1", "%2F"};
+  struct frb_cookie c = {0};
+
+  for (size_t i = 0; i < sizeof bad_domains / sizeof *bad_domains; i++) {
+    c.domain = bad_domains[i];
+    if (frb_cookie_add(f->r, "a", "b", &c) != FRB_EINVAL)
+      fail_msg("Domain=%s accepted", bad_domains[i]);
+  }
+  c.domain = NULL;
+  for (size_t i = 0; i < sizeof bad_paths / sizeof *bad_paths; i++) {
+    c.path = bad_paths[i];
+    if (frb_cookie_add(f->r, "a", "b", &c) != FRB_EINVAL)
+      fail_msg("Path=%s accepted", bad_paths[i]);
+  }
+  c.domain = ".Example-1.com";
+  c.path = "/a/b";
+  assert_int_equal(frb_cookie_add(f->r, "a", "b", &c), FRB_OK);
+  expect_head(f, "Set-Cookie: a=b; Path=/a/b; Domain=.Example-1.com\r\n");
+}
+
 static void test_setf_invalid_name_is_einval(void **state) {
   struct fixture *f = *state;
 
@@ -435,10 +484,9 @@ static void test_content_length_must_be_decimal_digits(void **state) {
   }
   assert_int_equal(frb_header_set(f->r, "Content-Length", "007"), FRB_OK);
   assert_int_equal(frb_header_setf(f->r, "Content-Length", " %d ", 0), FRB_OK);
-  assert_int_equal(frb_set_status(f->r, 304), FRB_OK);
   finish_ok(f->r);
-  /* An explicit Content-Length is the caller's; 304 adds none of its own. */
-  expect_sink(&f->s, "Status: 304 Not Modified\r\nContent-Length: 0\r\n\r\n");
+  /* An explicit Content-Length is the caller's: libfrb adds none. */
+  expect_sink(&f->s, "Status: 200 OK\r\nContent-Length: 0\r\n\r\n");
 }
 
 /* A count beyond INT64_MAX is refused: nginx answers 502 to it. */
@@ -455,10 +503,11 @@ static void test_content_length_fits_int64(void **state) {
       frb_header_set(f->r, "Content-Length", "9223372036854775807"), FRB_OK);
   assert_int_equal(
       frb_header_set(f->r, "Content-Length", "0000000000000000001"), FRB_OK);
-  assert_int_equal(frb_set_status(f->r, 304), FRB_OK);
+  assert_int_equal(frb_write(f->r, "1", 1), FRB_OK);
   finish_ok(f->r);
-  expect_sink(&f->s, "Status: 304 Not Modified\r\n"
-                     "Content-Length: 0000000000000000001\r\n\r\n");
+  expect_sink(&f->s,
+              "Status: 200 OK\r\n"
+              "Content-Length: 0000000000000000001\r\n" CT_DEFAULT "\r\n1");
 }
 
 /* ----------------------------------------------------- head size (8) */
@@ -516,24 +565,86 @@ static void test_head_limit_4088_refused_unchanged(void **state) {
   free(v);
 }
 
-static void
-test_head_limit_auto_fields_crossing_is_etoobig_still_open(void **state) {
+/* frb_set_limit(3): the room for the fields libfrb adds itself (the default
+ * Content-Type, Content-Length as long as the body buffer allows) is kept
+ * free when the caller's fields are admitted, so the call that crosses the
+ * limit is the one refused, and frb_finish, frb_flush_headers and an
+ * overflowing frb_write never find the head too big. */
+#define CL_RESERVED (sizeof "Content-Length: 65536\r\n" - 1)
+#define CT_RESERVED (sizeof CT_DEFAULT - 1)
+
+static void test_head_limit_reserves_auto_fields_for_finish(void **state) {
   struct fixture *f = *state;
   size_t base = strlen("Status: 200 OK\r\n");
-  const char *want = "\r\n" CT_DEFAULT "Content-Length: 4\r\n\r\nbody";
+  size_t room = 4087 - CT_RESERVED - CL_RESERVED;
 
-  /* The head fits, but the automatic Content-Type does not. */
-  assert_int_equal(fill_head_to(f->r, base, 4087), FRB_OK);
+  assert_int_equal(fill_head_to(f->r, base, room + 1), FRB_ETOOBIG);
+  assert_int_equal(fill_head_to(f->r, base, room), FRB_OK);
+  assert_int_equal(frb_header_add(f->r, "Y", ""), FRB_ETOOBIG);
   assert_int_equal(frb_write(f->r, "body", 4), FRB_OK);
-  assert_int_equal(frb_flush_headers(f->r), FRB_ETOOBIG);
-  assert_int_equal(frb_finish(f->r), FRB_ETOOBIG);
-  assert_int_equal(frb_headers_sent(f->r), 0);
-  assert_int_equal(f->s.len, 0);
-  /* Still open: the caller can make room and finish. */
-  assert_int_equal(fill_head_to(f->r, base, 4087 - 70), FRB_OK);
   finish_ok(f->r);
-  assert_int_equal(f->s.len, 4087 - 70 + 41 + 19 + 4);
-  assert_memory_equal(f->s.buf + f->s.len - strlen(want), want, strlen(want));
+  /* Content-Length: 4 took less than its reserve. */
+  assert_int_equal(f->s.len,
+                   room + CT_RESERVED + strlen("Content-Length: 4\r\n") + 4);
+}
+
+static void test_head_limit_reserve_follows_body_buffer(void **state) {
+  struct fixture *f = *state;
+  size_t base = strlen("Status: 200 OK\r\n");
+  const char *cl9 = "Content-Length: 9\r\n";
+
+  /* A 9-byte buffer: Content-Length takes one digit at most. */
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_BODY_BUFFER, 9), FRB_OK);
+  assert_int_equal(fill_head_to(f->r, base, 4087 - CT_RESERVED - strlen(cl9)),
+                   FRB_OK);
+  /* Ten bytes would need a second digit, which no longer fits. */
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_BODY_BUFFER, 10), FRB_ETOOBIG);
+  assert_int_equal(frb_write(f->r, "123456789", 9), FRB_OK);
+  finish_ok(f->r);
+  assert_int_equal(f->s.len, 4087 + 9);
+}
+
+static void test_head_limit_reserve_for_flush_and_streaming(void **state) {
+  struct fixture *f = *state;
+  size_t base = strlen("Status: 200 OK\r\n");
+  size_t room = 4087 - CT_RESERVED - strlen("Content-Length: 10\r\n");
+  char big[100];
+
+  memset(big, 'b', sizeof big);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_BODY_BUFFER, 10), FRB_OK);
+  assert_int_equal(fill_head_to(f->r, base, room + 1), FRB_ETOOBIG);
+  assert_int_equal(fill_head_to(f->r, base, room), FRB_OK);
+  /* The buffer overflows: the head goes out with this write. */
+  assert_int_equal(frb_write(f->r, big, sizeof big), FRB_OK);
+  assert_int_equal(frb_headers_sent(f->r), 1);
+  finish_ok(f->r);
+  assert_int_equal(f->s.len, room + CT_RESERVED + sizeof big);
+  /* And through frb_flush_headers. */
+  sink_clear(&f->s);
+  assert_int_equal(frb_reset(f->r, sink_write, &f->s), FRB_OK);
+  assert_int_equal(fill_head_to(f->r, base, room + 1), FRB_ETOOBIG);
+  assert_int_equal(fill_head_to(f->r, base, room), FRB_OK);
+  assert_int_equal(frb_flush_headers(f->r), FRB_OK);
+  assert_int_equal(f->s.len, room + CT_RESERVED);
+}
+
+/* Removing the caller's Content-Type brings back the default's reserve:
+ * refused when that no longer fits. */
+static void test_head_limit_del_content_type_can_be_etoobig(void **state) {
+  struct fixture *f = *state;
+  size_t base = strlen("Status: 200 OK\r\nContent-Type: a/b\r\n");
+
+  assert_int_equal(frb_header_set(f->r, "Content-Type", "a/b"), FRB_OK);
+  assert_int_equal(fill_head_to(f->r, base, 4087 - CL_RESERVED), FRB_OK);
+  assert_int_equal(frb_header_del(f->r, "Content-Type"), FRB_ETOOBIG);
+  assert_int_equal(frb_header_set(f->r, "Content-Type", "text/html"),
+                   FRB_ETOOBIG);
+  assert_int_equal(frb_header_set(f->r, "Content-Type", "a/c"), FRB_OK);
+  /* A Content-Length of the caller's frees its reserve. */
+  assert_int_equal(frb_header_set(f->r, "Content-Length", "0"), FRB_OK);
+  finish_ok(f->r);
+  assert_int_equal(f->s.len,
+                   4087 - CL_RESERVED + strlen("Content-Length: 0\r\n"));
 }
 
 static void test_set_limit_head_bounds_64_to_16mib(void **state) {
@@ -550,8 +661,9 @@ static void test_set_limit_head_bounds_64_to_16mib(void **state) {
   assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 16777216), FRB_OK);
   assert_int_equal(frb_header_set(f->r, "X-Big", big), FRB_OK); /* > 4087 */
   assert_int_equal(frb_header_del(f->r, "X-Big"), FRB_OK);
-  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 64), FRB_OK);
+  /* A 204 needs no room for libfrb's own fields. */
   assert_int_equal(frb_set_status(f->r, 204), FRB_OK);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 64), FRB_OK);
   assert_int_equal(fill_head_to(f->r, base, 65), FRB_ETOOBIG);
   assert_int_equal(fill_head_to(f->r, base, 64), FRB_OK);
   finish_ok(f->r);
@@ -563,16 +675,20 @@ static void test_set_limit_head_bounds_64_to_16mib(void **state) {
 static void test_set_limit_head_below_current_head_is_etoobig(void **state) {
   struct fixture *f = *state;
   size_t base = strlen("Status: 200 OK\r\n");
+  size_t own = CT_RESERVED + CL_RESERVED;
 
   assert_int_equal(fill_head_to(f->r, base, 200), FRB_OK);
-  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 199), FRB_ETOOBIG);
+  /* The head with the room kept for libfrb's own fields: 200 + 64. */
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 199 + own),
+                   FRB_ETOOBIG);
   assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 64), FRB_ETOOBIG);
   /* The limit is unchanged (still 4087), so the head can still grow. */
-  assert_int_equal(fill_head_to(f->r, base, 4087), FRB_OK);
-  assert_int_equal(fill_head_to(f->r, base, 4088), FRB_ETOOBIG);
+  assert_int_equal(fill_head_to(f->r, base, 4087 - own), FRB_OK);
+  assert_int_equal(fill_head_to(f->r, base, 4088 - own), FRB_ETOOBIG);
   /* Exactly the current size is allowed; then nothing more fits. */
   assert_int_equal(fill_head_to(f->r, base, 200), FRB_OK);
-  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 200), FRB_OK);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 200 + own),
+                   FRB_OK);
   assert_int_equal(frb_header_add(f->r, "Y", ""), FRB_ETOOBIG);
 }
 
@@ -588,7 +704,7 @@ static void test_set_limit_after_head_sent_is_esent(void **state) {
 static void test_set_limit_unknown_limit_is_einval(void **state) {
   struct fixture *f = *state;
 
-  assert_int_equal(frb_set_limit(f->r, (enum frb_limit)2, 4096), FRB_EINVAL);
+  assert_int_equal(frb_set_limit(f->r, (enum frb_limit)99, 4096), FRB_EINVAL);
   assert_int_equal(frb_set_limit(f->r, (enum frb_limit) - 1, 4096), FRB_EINVAL);
   expect_head(f, "");
 }
@@ -639,6 +755,67 @@ static void test_header_calls_after_head_sent_are_esent(void **state) {
   assert_int_equal(f->s.writes, 1);
 }
 
+/* frb_set_limit(3) FRB_LIMIT_FIELDS: h2o answers 503 to a head of more than
+ * 100 lines, Status included; libfrb counts the lines it adds itself too,
+ * and refuses the call that would cross the count. */
+static void test_field_count_default_100_lines_with_own_fields(void **state) {
+  struct fixture *f = *state;
+  char name[16];
+  struct parsed p;
+
+  assert_int_equal(FRB_DEFAULT_FIELDS, 100);
+  /* Status + 97 + Content-Type + Content-Length = 100 lines. */
+  for (int i = 0; i < 97; i++) {
+    snprintf(name, sizeof name, "F%d", i);
+    assert_int_equal(frb_header_add(f->r, name, "v"), FRB_OK);
+  }
+  assert_int_equal(frb_header_add(f->r, "F97", "v"), FRB_ETOOBIG);
+  assert_int_equal(frb_header_set(f->r, "F3", "replaced"), FRB_OK);
+  assert_int_equal(frb_cookie_add(f->r, "c", "v", NULL), FRB_ETOOBIG);
+  /* The caller's own Content-Type takes the line kept for the default. */
+  assert_int_equal(frb_header_set(f->r, "Content-Type", "a/b"), FRB_OK);
+  assert_int_equal(frb_header_add(f->r, "F97", "v"), FRB_ETOOBIG);
+  assert_int_equal(frb_write(f->r, "x", 1), FRB_OK);
+  finish_ok(f->r);
+  parse_or_fail(&f->s, &p);
+  assert_int_equal(p.nfields + 1, 100);
+  parsed_free(&p);
+}
+
+static void test_field_count_limit_settable(void **state) {
+  struct fixture *f = *state;
+
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_FIELDS, 2), FRB_ETOOBIG);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_FIELDS, 0), FRB_EINVAL);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_FIELDS, 4), FRB_OK);
+  assert_int_equal(frb_header_add(f->r, "A", "1"), FRB_OK);
+  assert_int_equal(frb_header_add(f->r, "B", "2"), FRB_ETOOBIG);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_FIELDS, 3), FRB_ETOOBIG);
+  assert_int_equal(frb_set_status(f->r, 204), FRB_OK); /* no own fields */
+  assert_int_equal(frb_header_add(f->r, "B", "2"), FRB_OK);
+  assert_int_equal(frb_header_add(f->r, "C", "3"), FRB_OK);
+  assert_int_equal(frb_header_add(f->r, "D", "4"), FRB_ETOOBIG);
+  assert_int_equal(frb_set_status(f->r, 200), FRB_ETOOBIG);
+  finish_ok(f->r);
+  expect_sink(&f->s, "Status: 204 No Content\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n");
+}
+
+/* A sink other than libfcgi's frames nothing: the buffer less the byte
+ * nginx keeps spare. */
+static void test_server_buffer_plain_sink_is_buffer_minus_one(void **state) {
+  struct fixture *f = *state;
+  size_t base = strlen("Status: 204 No Content\r\n");
+
+  assert_int_equal(frb_set_status(f->r, 204), FRB_OK);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_SERVER_BUFFER, 10000), FRB_OK);
+  assert_int_equal(fill_head_to(f->r, base, 10000), FRB_ETOOBIG);
+  assert_int_equal(fill_head_to(f->r, base, 9999), FRB_OK);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_SERVER_BUFFER, 9999),
+                   FRB_ETOOBIG);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_SERVER_BUFFER, 64),
+                   FRB_EINVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -651,6 +828,8 @@ int main(void) {
       T(test_set_replaces_all_keeping_first_position),
       T(test_add_appends_in_insertion_order),
       T(test_set_cookie_never_joined),
+      T(test_setf_refuses_c23_width_percent_n),
+      T(test_cookie_domain_host_and_path_slash),
       T(test_del_removes_every_occurrence),
       T(test_del_missing_is_enotfound),
       T(test_get_copies_first_value_nul_terminated),
@@ -670,7 +849,13 @@ int main(void) {
       T(test_content_length_fits_int64),
       T(test_head_limit_default_4087_accepted),
       T(test_head_limit_4088_refused_unchanged),
-      T(test_head_limit_auto_fields_crossing_is_etoobig_still_open),
+      T(test_head_limit_reserves_auto_fields_for_finish),
+      T(test_field_count_default_100_lines_with_own_fields),
+      T(test_field_count_limit_settable),
+      T(test_server_buffer_plain_sink_is_buffer_minus_one),
+      T(test_head_limit_reserve_follows_body_buffer),
+      T(test_head_limit_reserve_for_flush_and_streaming),
+      T(test_head_limit_del_content_type_can_be_etoobig),
       T(test_set_limit_head_bounds_64_to_16mib),
       T(test_set_limit_head_below_current_head_is_etoobig),
       T(test_set_limit_after_head_sent_is_esent),

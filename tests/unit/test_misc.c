@@ -19,8 +19,8 @@ static void test_reset_keeps_limits_clears_everything_else(void **state) {
   char *v78 = repeat('v', 78);
 
   sink_init(&s2);
-  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 100), FRB_OK);
   assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_BODY_BUFFER, 8), FRB_OK);
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 100), FRB_OK);
   assert_int_equal(frb_set_status_reason(f->r, 404, "Gone Away"), FRB_OK);
   assert_int_equal(frb_header_add(f->r, "A", "1"), FRB_OK);
   assert_int_equal(frb_write(f->r, "12345", 5), FRB_OK);
@@ -32,9 +32,11 @@ static void test_reset_keeps_limits_clears_everything_else(void **state) {
   assert_int_equal(frb_set_status(f->r, 204), FRB_OK); /* no body left */
   assert_int_equal(frb_set_status(f->r, 200), FRB_OK);
   /* Kept: the head limit (100) and the body limit (8). */
-  /* 16 + "X: " + v + CRLF + CRLF: 77 value bytes fill 100 exactly. */
+  /* 16 + "X: " + v + CRLF, the room for the default Content-Type (41)
+   * and a one-digit Content-Length (19), CRLF: 17 value bytes fill 100. */
+  v78[18] = '\0';
   assert_int_equal(frb_header_set(f->r, "X", v78), FRB_ETOOBIG);
-  v78[77] = '\0';
+  v78[17] = '\0';
   assert_int_equal(frb_header_set(f->r, "X", v78), FRB_OK);
   assert_int_equal(frb_header_del(f->r, "X"), FRB_OK);
   assert_int_equal(frb_write(f->r, "abcdefgh", 8), FRB_OK);
@@ -241,7 +243,7 @@ static void test_responses_are_independent(void **state) {
   sink_init(&sb);
   a = new_on(&sa);
   b = new_on(&sb);
-  assert_int_equal(frb_set_limit(a, FRB_LIMIT_HEAD_BYTES, 80), FRB_OK);
+  assert_int_equal(frb_set_limit(a, FRB_LIMIT_HEAD_BYTES, 120), FRB_OK);
   assert_int_equal(frb_set_status(a, 404), FRB_OK);
   assert_int_equal(frb_header_set(a, "A", "1"), FRB_OK);
   assert_int_equal(frb_header_setf(b, "B", "%0200d", 2), FRB_OK);
@@ -301,6 +303,59 @@ static void test_strict_parser_rejects_malformed_heads(void **state) {
   parsed_free(&p);
 }
 
+/* frb_new_fd(3): on standard output (CGI) the method comes from the
+ * REQUEST_METHOD environment variable: a HEAD gets the head only.  Other
+ * descriptors do not look at the environment. */
+static void read_pipe(int fd, char *buf, size_t size) {
+  size_t got = 0;
+  ssize_t n;
+
+  while (got < size - 1 && (n = read(fd, buf + got, size - 1 - got)) > 0)
+    got += (size_t)n;
+  buf[got] = '\0';
+}
+
+static void test_new_fd_stdout_head_request_sends_no_body(void **state) {
+  static const char want_head[] = "Status: 200 OK\r\n"
+                                  "Content-Type: text/plain; charset=utf-8\r\n"
+                                  "Content-Length: 3\r\n\r\n";
+  char got[512];
+  int p[2], saved;
+  frb_response *r;
+
+  (void)state;
+  assert_int_equal(pipe(p), 0);
+  fflush(stdout);
+  assert_true((saved = dup(STDOUT_FILENO)) >= 0);
+  assert_int_equal(dup2(p[1], STDOUT_FILENO), STDOUT_FILENO);
+  setenv("REQUEST_METHOD", "HEAD", 1);
+  r = frb_new_fd(STDOUT_FILENO);
+  int rc1 = r ? frb_write(r, "abc", 3) : -100;
+  int rc2 = r ? frb_finish(r) : -100;
+  frb_free(r);
+  /* Another descriptor: the environment is not its business. */
+  r = frb_new_fd(p[1]);
+  int rc3 = r ? frb_write(r, "abc", 3) : -100;
+  int rc4 = r ? frb_finish(r) : -100;
+  frb_free(r);
+  unsetenv("REQUEST_METHOD");
+  assert_int_equal(dup2(saved, STDOUT_FILENO), STDOUT_FILENO);
+  close(saved);
+  close(p[1]);
+  read_pipe(p[0], got, sizeof got);
+  close(p[0]);
+  assert_int_equal(rc1, FRB_OK);
+  assert_int_equal(rc2, FRB_OK);
+  assert_int_equal(rc3, FRB_OK);
+  assert_int_equal(rc4, FRB_OK);
+  expect_bytes("pipe", got, strlen(got),
+               "Status: 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
+               "Content-Length: 3\r\n\r\n"
+               "Status: 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
+               "Content-Length: 3\r\n\r\nabc",
+               2 * (sizeof want_head - 1) + 3);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -315,6 +370,7 @@ int main(void) {
       cmocka_unit_test(test_new_fd_writes_to_a_pipe),
       cmocka_unit_test(test_new_fd_writes_to_a_socket),
       cmocka_unit_test(test_new_fd_does_not_close_the_descriptor),
+      cmocka_unit_test(test_new_fd_stdout_head_request_sends_no_body),
       cmocka_unit_test(test_responses_are_independent),
       cmocka_unit_test(test_strict_parser_rejects_malformed_heads),
 #undef T

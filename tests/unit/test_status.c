@@ -210,6 +210,63 @@ static void test_status_after_head_sent_is_esent_unchanged(void **state) {
                      "Content-Type: text/plain; charset=utf-8\r\n\r\n");
 }
 
+/* frb_set_status(3), frb_header_set(3): RFC 9110 8.6, 10.2.2, 15.3.5-6,
+ * 15.4.5.  Content-Length is refused on 204, 205 and 304 (libfrb writes
+ * "Content-Length: 0" on a 205 itself), in either order; a status that
+ * cannot carry a Location (neither 201 nor 3xx) is refused while one is
+ * set; an empty Content-Type or Location is refused. */
+static void test_status_no_body_codes_refuse_content_length(void **state) {
+  struct fixture *f = *state;
+  static const int codes[] = {204, 205, 304};
+
+  for (int i = 0; i < 3; i++) {
+    sink_clear(&f->s);
+    assert_int_equal(frb_reset(f->r, sink_write, &f->s), FRB_OK);
+    assert_int_equal(frb_header_set(f->r, "Content-Length", "0"), FRB_OK);
+    assert_int_equal(frb_set_status(f->r, codes[i]), FRB_EINVAL);
+    assert_int_equal(frb_get_status(f->r), 200);
+    assert_int_equal(frb_header_del(f->r, "Content-Length"), FRB_OK);
+    assert_int_equal(frb_set_status(f->r, codes[i]), FRB_OK);
+    assert_int_equal(frb_header_set(f->r, "Content-Length", "0"), FRB_EINVAL);
+    assert_int_equal(frb_header_add(f->r, "content-length", "0"), FRB_EINVAL);
+    finish_ok(f->r);
+  }
+  expect_sink(&f->s, "Status: 304 Not Modified\r\n\r\n");
+}
+
+static void test_status_205_gets_content_length_zero_no_body(void **state) {
+  struct fixture *f = *state;
+
+  assert_int_equal(frb_set_status(f->r, 205), FRB_OK);
+  assert_int_equal(frb_write(f->r, "x", 1), FRB_EINVAL);
+  finish_ok(f->r);
+  expect_sink(&f->s, "Status: 205 Reset Content\r\nContent-Length: 0\r\n\r\n");
+}
+
+static void
+test_status_moving_off_redirect_with_location_refused(void **state) {
+  struct fixture *f = *state;
+
+  assert_int_equal(frb_redirect(f->r, 302, "/next"), FRB_OK);
+  assert_int_equal(frb_set_status(f->r, 404), FRB_EINVAL);
+  assert_int_equal(frb_set_status(f->r, 200), FRB_EINVAL);
+  assert_int_equal(frb_set_status(f->r, 201), FRB_OK);
+  assert_int_equal(frb_set_status(f->r, 307), FRB_OK);
+  assert_int_equal(frb_get_status(f->r), 307);
+  assert_int_equal(frb_header_del(f->r, "Location"), FRB_OK);
+  assert_int_equal(frb_set_status(f->r, 404), FRB_OK);
+}
+
+static void test_status_empty_content_type_or_location_refused(void **state) {
+  struct fixture *f = *state;
+
+  assert_int_equal(frb_header_set(f->r, "Content-Type", ""), FRB_EINVAL);
+  assert_int_equal(frb_header_set(f->r, "Content-Type", "  \t "), FRB_EINVAL);
+  assert_int_equal(frb_header_add(f->r, "Location", ""), FRB_EINVAL);
+  assert_int_equal(frb_header_setf(f->r, "location", "%s", " "), FRB_EINVAL);
+  expect_status_line(f, "Status: 200 OK");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -224,6 +281,10 @@ int main(void) {
       T(test_get_status_reports_current_code),
       T(test_status_line_is_cgi_never_http),
       T(test_status_after_head_sent_is_esent_unchanged),
+      T(test_status_no_body_codes_refuse_content_length),
+      T(test_status_205_gets_content_length_zero_no_body),
+      T(test_status_moving_off_redirect_with_location_refused),
+      T(test_status_empty_content_type_or_location_refused),
 #undef T
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -69,6 +69,9 @@ static void test_threads_set_add_own_headers_exact_head(void **state) {
   struct parsed p;
   char name[32], want[64];
 
+  /* Hundreds of fields: not the field count under test here. */
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_FIELDS, 10000), FRB_OK);
+
   assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_HEAD_BYTES, 1 << 20), FRB_OK);
   pthread_barrier_init(&start, NULL, OWN_THREADS);
   for (int k = 0; k < OWN_THREADS; k++)
@@ -355,6 +358,9 @@ static void test_threads_mutations_racing_flush_ok_or_esent(void **state) {
   pthread_barrier_t start;
   atomic_int ops;
 
+  /* Hundreds of fields: not the field count under test here. */
+  assert_int_equal(frb_set_limit(f->r, FRB_LIMIT_FIELDS, 10000), FRB_OK);
+
   for (int round = 0; round < M_ROUNDS; round++) {
     sink_clear(&f->s);
     assert_int_equal(frb_reset(f->r, sink_write, &f->s), FRB_OK);
@@ -463,6 +469,87 @@ static void test_lock_many_more_threads_than_cores_progress(void **state) {
   parsed_free(&p);
 }
 
+/* ------------------- (g) a no-body status racing the first streamed write */
+
+#define NB_ROUNDS 5000
+
+struct nobody_race {
+  frb_response *r;
+  pthread_barrier_t start, done;
+  int code;      /* 204, 205 or 304 this round */
+  int status_rc; /* frb_set_status's answer */
+  int stop;
+  atomic_int ready;
+};
+
+static void *nobody_status(void *p) {
+  struct nobody_race *n = p;
+
+  for (;;) {
+    pthread_barrier_wait(&n->start);
+    if (n->stop)
+      return NULL;
+    /* Both sides leave the barrier at different moments: meet on a flag
+     * so that the two calls really overlap. */
+    atomic_fetch_add(&n->ready, 1);
+    while (atomic_load(&n->ready) < 2)
+      ;
+    n->status_rc = frb_set_status(n->r, n->code);
+    pthread_barrier_wait(&n->done);
+  }
+}
+
+/* With the body buffer at 0 every write streams, so the head is claimed by
+ * the write itself: whichever call wins, a head that says 204/205/304 must
+ * never be followed by body bytes, and a write that returned FRB_OK must
+ * have sent its bytes under a status that allows them. */
+static void test_threads_nobody_status_racing_first_write(void **state) {
+  struct fixture *f = *state;
+  static const int codes[] = {204, 205, 304};
+  struct nobody_race n = {.r = f->r};
+  pthread_t t;
+  int bad = 0;
+
+  pthread_barrier_init(&n.start, NULL, 2);
+  pthread_barrier_init(&n.done, NULL, 2);
+  assert_int_equal(pthread_create(&t, NULL, nobody_status, &n), 0);
+  for (int round = 0; round < NB_ROUNDS; round++) {
+    struct parsed p;
+    int wrc;
+
+    sink_clear(&f->s);
+    assert_int_equal(frb_reset(f->r, sink_write, &f->s), FRB_OK);
+    assert_int_equal(
+        frb_set_limit(f->r, FRB_LIMIT_BODY_BUFFER, round % 2 ? 0 : 4), FRB_OK);
+    n.code = codes[round % 3];
+    atomic_store(&n.ready, 0);
+    pthread_barrier_wait(&n.start);
+    atomic_fetch_add(&n.ready, 1);
+    while (atomic_load(&n.ready) < 2)
+      ;
+    wrc = frb_write(f->r, "body!", 5);
+    pthread_barrier_wait(&n.done);
+    frb_finish(f->r);
+    parse_or_fail(&f->s, &p);
+    if ((p.status == n.code && p.body_len > 0) ||
+        (wrc == FRB_OK && (p.status == n.code || p.body_len != 5)) ||
+        (wrc != FRB_OK && n.status_rc != FRB_OK)) {
+      if (bad++ < 3)
+        print_message(
+            "round %d: status %d (set %d), write %d, %zu body bytes\n", round,
+            p.status, n.status_rc, wrc, p.body_len);
+    }
+    parsed_free(&p);
+  }
+  n.stop = 1;
+  pthread_barrier_wait(&n.start);
+  assert_int_equal(pthread_join(t, NULL), 0);
+  pthread_barrier_destroy(&n.start);
+  pthread_barrier_destroy(&n.done);
+  if (bad)
+    fail_msg("%d of %d rounds broke the no-body rule", bad, NB_ROUNDS);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -472,6 +559,7 @@ int main(void) {
       T(test_threads_mutations_racing_flush_ok_or_esent),
       cmocka_unit_test(test_lock_not_held_during_sink_io),
       T(test_lock_many_more_threads_than_cores_progress),
+      T(test_threads_nobody_status_racing_first_write),
 #undef T
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -74,6 +74,25 @@ static int has_prefix(const char *s, const char *p) {
                     strlen(p));
 }
 
+/* A host name: dot-separated labels of letters, digits and inner hyphens,
+ * one leading dot tolerated (RFC 6265bis 5.6.3, RFC 1123). */
+static int host_ok(const char *d) {
+  const char *label;
+
+  if (*d == '.')
+    d++;
+  do {
+    label = d;
+    while (((*d >= '0' && *d <= '9') ||
+            ((*d | 0x20) >= 'a' && (*d | 0x20) <= 'z')) ||
+           (*d == '-' && d > label))
+      d++;
+    if (d == label || d[-1] == '-')
+      return 0;
+  } while (*d == '.' && *++d);
+  return *d == '\0' && d[-1] != '.';
+}
+
 /* What an accepted cookie must satisfy, whatever else the library refuses. */
 static void check_accepted(const char *name, const char *value,
                            const struct frb_cookie *c) {
@@ -82,6 +101,10 @@ static void check_accepted(const char *name, const char *value,
   FZ_CHECK(!c->path || av_ok(c->path, strlen(c->path)), "path accepted");
   FZ_CHECK(!c->domain || av_ok(c->domain, strlen(c->domain)),
            "domain accepted");
+  FZ_CHECK(!c->domain || host_ok(c->domain), "Domain '%s' is no host name",
+           c->domain);
+  FZ_CHECK(!c->path || c->path[0] == '/', "Path '%s' without a leading /",
+           c->path);
   FZ_CHECK(c->secure ||
                (c->same_site != FRB_SAMESITE_NONE && !c->partitioned &&
                 !has_prefix(name, "__Secure-") && !has_prefix(name, "__Host-")),
@@ -396,8 +419,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     case 2: op_redirect(r, &in); break;
     case 3:
       code = 200 + fz_u8(&in) % 8 * 50;
-      if (frb_set_status(r, code) == FRB_OK)
+      if (frb_set_status(r, code) == FRB_OK) {
+        /* A Location stays only with a status that can carry it. */
+        FZ_CHECK(!location || code == status || code == 201 ||
+                     (code >= 300 && code <= 399),
+                 "status %d accepted with a Location", code);
         status = code;
+      }
       break;
     default:
       if (frb_header_del(r, "Set-Cookie") == FRB_OK)

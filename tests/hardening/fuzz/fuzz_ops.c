@@ -35,6 +35,7 @@ struct model {
   struct mline *lines;
   size_t n, cap;
   size_t head_limit, body_limit;
+  size_t max_lines; /* FRB_LIMIT_FIELDS */
   int state;
   int has_body;    /* bytes were buffered while open */
   size_t body_len; /* bytes buffered, not yet sent */
@@ -94,8 +95,72 @@ static size_t head_len(void) {
   return h;
 }
 
-static int fits(size_t h) {
-  return h + 2 <= m.head_limit;
+static size_t digits_of(size_t v) {
+  size_t n = 1;
+
+  while (v >= 10) {
+    v /= 10;
+    n++;
+  }
+  return n;
+}
+
+/* The head after a change: its bytes and lines (Status excluded), its
+ * status, and whether a Content-Type / Content-Length is in it. */
+struct after {
+  size_t bytes, lines;
+  int status, ct, cl;
+};
+
+/* frb_set_limit(3): the head with the room for every field libfrb may add
+ * itself stays within the byte and line limits. */
+static int fits_after(const struct after *a) {
+  size_t bytes = a->bytes + 2, lines = a->lines + 1;
+  int nobody = a->status == 204 || a->status == 205 || a->status == 304;
+
+  if (!nobody && !a->ct) {
+    bytes += line_len(12, sizeof FRB_DEFAULT_CONTENT_TYPE - 1);
+    lines++;
+  }
+  if (a->status != 204 && a->status != 304 && !a->cl) {
+    bytes += line_len(14, a->status == 205 ? 1 : digits_of(m.body_limit));
+    lines++;
+  }
+  return bytes <= m.head_limit && lines <= m.max_lines;
+}
+
+static long find(const char *name, size_t from);
+
+static struct after now(void) {
+  struct after a = {head_len(), m.n, m.status, find("Content-Type", 0) >= 0,
+                    find("Content-Length", 0) >= 0};
+  return a;
+}
+
+/* The status rules: no caller Content-Length on 204/205/304; no status
+ * move to a code that cannot carry a Location while one is set. */
+static int rules_ok(const struct after *a) {
+  int nobody = a->status == 204 || a->status == 205 || a->status == 304;
+
+  if (a->cl && nobody)
+    return 0;
+  if (find("Location", 0) >= 0 && a->status != m.status &&
+      !(a->status == 201 || (a->status >= 300 && a->status <= 399)))
+    return 0;
+  return 1;
+}
+
+static int admit(const struct after *a) {
+  if (!rules_ok(a))
+    return FRB_EINVAL;
+  return fits_after(a) ? FRB_OK : FRB_ETOOBIG;
+}
+
+static void note_name(struct after *a, const char *name, int present) {
+  if (is_name(name, "Content-Type"))
+    a->ct = present;
+  if (is_name(name, "Content-Length"))
+    a->cl = present;
 }
 
 static long find(const char *name, size_t from) {
@@ -154,7 +219,7 @@ static void model_reset(void) {
 }
 
 static int forbidden(void) {
-  return m.status == 204 || m.status == 304;
+  return m.status == 204 || m.status == 205 || m.status == 304;
 }
 
 /* Shared by set, add and setf: the checks made before the lock. */
@@ -174,6 +239,9 @@ static int ref_prepare(const char *name, const char *value, const char **v,
         (*vlen == 19 && memcmp(*v, "9223372036854775807", 19) > 0))
       return FRB_EINVAL;
   }
+  if ((is_name(name, "Content-Type") || is_name(name, "Location")) &&
+      *vlen == 0)
+    return FRB_EINVAL;
   return FRB_OK;
 }
 
@@ -187,16 +255,21 @@ static int model_set(const char *name, const char *value) {
     return rc;
   if (m.state != ST_OPEN)
     return FRB_ESENT;
+  struct after a = now();
+  note_name(&a, name, 1);
   if ((first = find(name, 0)) < 0) {
-    if (!fits(head_len() + line_len(strlen(name), vlen)))
-      return FRB_ETOOBIG;
+    a.bytes += line_len(strlen(name), vlen);
+    a.lines++;
+    if ((rc = admit(&a)) != FRB_OK)
+      return rc;
     append_line(name, v, vlen);
   } else {
     h = head_len();
     for (long j = first; j >= 0; j = find(name, (size_t)j + 1))
       h -= line_len(m.lines[j].nlen, m.lines[j].vlen);
-    if (!fits(h + line_len(m.lines[first].nlen, vlen)))
-      return FRB_ETOOBIG;
+    a.bytes = h + line_len(m.lines[first].nlen, vlen);
+    if ((rc = admit(&a)) != FRB_OK)
+      return rc;
     for (long j; (j = find(name, (size_t)first + 1)) >= 0;)
       remove_line((size_t)j);
     free(m.lines[first].value);
@@ -221,8 +294,12 @@ static int model_add(const char *name, const char *value) {
        is_name(name, "Location")) &&
       find(name, 0) >= 0)
     return FRB_EINVAL;
-  if (!fits(head_len() + line_len(strlen(name), vlen)))
-    return FRB_ETOOBIG;
+  struct after a = now();
+  note_name(&a, name, 1);
+  a.bytes += line_len(strlen(name), vlen);
+  a.lines++;
+  if ((rc = admit(&a)) != FRB_OK)
+    return rc;
   /* Every line of a field is spelled as its first set/add was. */
   append_line(find(name, 0) >= 0 ? m.lines[find(name, 0)].name : name, v, vlen);
   if (is_name(name, "Content-Length"))
@@ -239,6 +316,15 @@ static int model_del(const char *name) {
     return FRB_ESENT;
   if (find(name, 0) < 0)
     return FRB_ENOTFOUND;
+  if (is_name(name, "Content-Type") || is_name(name, "Content-Length") ||
+      is_name(name, "Location")) {
+    struct after a = now();
+    note_name(&a, name, 0);
+    for (long i = find(name, 0); i >= 0; i = find(name, (size_t)i + 1))
+      a.bytes -= line_len(m.lines[i].nlen, m.lines[i].vlen);
+    if (!fits_after(&a))
+      return FRB_ETOOBIG;
+  }
   while ((j = find(name, 0)) >= 0)
     remove_line((size_t)j);
   if (is_name(name, "Content-Length"))
@@ -256,10 +342,14 @@ static int model_status(int code, const char *reason) {
       return FRB_EINVAL;
   if (m.state != ST_OPEN)
     return FRB_ESENT;
-  if ((code == 204 || code == 304) && m.has_body)
+  if ((code == 204 || code == 205 || code == 304) && m.has_body)
     return FRB_EINVAL;
-  if (!fits(head_len() - m.reason_len + rlen))
-    return FRB_ETOOBIG;
+  struct after a = now();
+  a.bytes = a.bytes - m.reason_len + rlen;
+  a.status = code;
+  int rc = admit(&a);
+  if (rc != FRB_OK)
+    return rc;
   set_reason(code, reason, rlen);
   return FRB_OK;
 }
@@ -273,14 +363,15 @@ static int model_claim(int finish) {
 
   add_ct = !forbidden() && (!finish || m.body_len > 0) &&
            find("Content-Type", 0) < 0;
-  add_cl = finish && !forbidden() && find("Content-Length", 0) < 0;
+  add_cl = finish && m.status != 204 && m.status != 304 &&
+           find("Content-Length", 0) < 0;
   snprintf(digits, sizeof digits, "%zu", m.body_len);
   if (add_ct)
     extra += line_len(12, sizeof ct - 1);
   if (add_cl)
     extra += line_len(14, strlen(digits));
-  if (!fits(head_len() + extra))
-    return FRB_ETOOBIG;
+  /* The room was kept when the fields were admitted. */
+  FZ_CHECK(head_len() + extra + 2 <= m.head_limit, "own fields do not fit");
   if (add_ct)
     append_line("Content-Type", ct, sizeof ct - 1);
   if (add_cl)
@@ -345,15 +436,45 @@ static int model_finish(void) {
   return rc;
 }
 
+static int model_head_limit(size_t value) {
+  size_t old = m.head_limit;
+  struct after a;
+
+  if (value < 64 || value > 16u * 1024 * 1024)
+    return FRB_EINVAL;
+  if (m.state != ST_OPEN)
+    return FRB_ESENT;
+  m.head_limit = value;
+  a = now();
+  if (!fits_after(&a)) {
+    m.head_limit = old;
+    return FRB_ETOOBIG;
+  }
+  return FRB_OK;
+}
+
 static int model_limit(int which, size_t value) {
-  if (which == FRB_LIMIT_HEAD_BYTES) {
-    if (value < 64 || value > 16u * 1024 * 1024)
+  struct after a;
+  size_t old;
+
+  if (which == FRB_LIMIT_HEAD_BYTES)
+    return model_head_limit(value);
+  /* The memory sink frames nothing: the buffer less nginx's spare byte. */
+  if (which == FRB_LIMIT_SERVER_BUFFER)
+    return value < 2 || value > 16u * 1024 * 1024 ? FRB_EINVAL
+                                                  : model_head_limit(value - 1);
+  if (which == FRB_LIMIT_FIELDS) {
+    if (value < 1 || value > UINT32_MAX)
       return FRB_EINVAL;
     if (m.state != ST_OPEN)
       return FRB_ESENT;
-    if (head_len() + 2 > value)
+    old = m.max_lines;
+    m.max_lines = value;
+    a = now();
+    if (!fits_after(&a)) {
+      m.max_lines = old;
       return FRB_ETOOBIG;
-    m.head_limit = value;
+    }
     return FRB_OK;
   }
   if (which != FRB_LIMIT_BODY_BUFFER)
@@ -362,7 +483,13 @@ static int model_limit(int which, size_t value) {
     return FRB_ESENT;
   if (value < m.body_len)
     return FRB_ETOOBIG;
+  old = m.body_limit;
   m.body_limit = value;
+  a = now();
+  if (!fits_after(&a)) {
+    m.body_limit = old;
+    return FRB_ETOOBIG;
+  }
   return FRB_OK;
 }
 
@@ -555,10 +682,10 @@ static void op_write(struct fz_in *in, unsigned serial) {
 
 static void op_limit(struct fz_in *in) {
   uint8_t b = fz_u8(in);
-  int which = b & 3;
+  int which = b & 7;
   size_t value;
 
-  if (which > 1)
+  if (which > 3)
     which = b; /* an out-of-range enum value */
   value = (b & 4) ? fz_u32(in) : fz_u16(in);
   if (b & 8)
@@ -582,6 +709,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memset(&wire, 0, sizeof wire);
   m.head_limit = FRB_DEFAULT_HEAD_BYTES;
   m.body_limit = FRB_DEFAULT_BODY_BUFFER;
+  m.max_lines = FRB_DEFAULT_FIELDS;
   model_reset();
   if (!(resp = frb_new(fz_sink_write, &wire)))
     abort();

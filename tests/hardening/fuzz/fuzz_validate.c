@@ -101,6 +101,11 @@ static char ref_conversion(const char **pp) {
   }
   while (*p && strchr("hlLqjzZt", *p))
     p++;
+  /* C23 wN / wfN (glibc 2.37). */
+  if (*p == 'w') {
+    p += p[1] == 'f' ? 2 : 1;
+    p += digits(p);
+  }
   *pp = *p ? p + 1 : p;
   return *p;
 }
