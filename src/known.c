@@ -17,18 +17,18 @@ static const struct frb_known {
 } known[FRB_KIND_COUNT] = {
     KNOWN(FRB_KIND_PLAIN, "", "", 0, 0),
     /* The CGI pseudo-header (RFC 3875 6.3.3): frb_set_status writes it. */
-    KNOWN(FRB_KIND_STATUS, "Status", "", 0xde8712e9u, FRB_KNOWN_REFUSED),
+    KNOWN(FRB_KIND_STATUS, "Status", "", 0xfa7e7f1bu, FRB_KNOWN_REFUSED),
     /* A body needs one, and the server must not guess (RFC 3875 6.3.1). */
     KNOWN(FRB_KIND_CONTENT_TYPE, "Content-Type", FRB_DEFAULT_CONTENT_TYPE,
-          0x823f7765u, FRB_KNOWN_SINGLE),
+          0x9e129845u, FRB_KNOWN_SINGLE),
     /* 1*DIGIT, at most INT64_MAX (nginx answers 502 to more). */
-    KNOWN(FRB_KIND_CONTENT_LENGTH, "Content-Length", "", 0x75b3233eu,
+    KNOWN(FRB_KIND_CONTENT_LENGTH, "Content-Length", "", 0x3211ef19u,
           FRB_KNOWN_SINGLE),
-    KNOWN(FRB_KIND_LOCATION, "Location", "", 0x461a2ca5u, FRB_KNOWN_SINGLE),
+    KNOWN(FRB_KIND_LOCATION, "Location", "", 0x03e874dbu, FRB_KNOWN_SINGLE),
     /* Never joined with commas (RFC 9110 5.3); one per cookie name. */
-    KNOWN(FRB_KIND_SET_COOKIE, "Set-Cookie", "", 0x4567506cu, 0),
+    KNOWN(FRB_KIND_SET_COOKIE, "Set-Cookie", "", 0x7cecb635u, 0),
     /* The server frames the body; a CGI application never does. */
-    KNOWN(FRB_KIND_TRANSFER_ENCODING, "Transfer-Encoding", "", 0x4f4bab37u,
+    KNOWN(FRB_KIND_TRANSFER_ENCODING, "Transfer-Encoding", "", 0xdc631e5au,
           FRB_KNOWN_REFUSED),
 };
 

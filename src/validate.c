@@ -51,6 +51,16 @@ int frb__name_eq(const char *a, const char *b, size_t len) {
   return 1;
 }
 
+/* known.c holds hashes computed on a little-endian host: a big-endian one
+ * reads the same words. */
+static inline uint64_t le64(uint64_t w) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return __builtin_bswap64(w);
+#else
+  return w;
+#endif
+}
+
 /* Mixes a word of up to 8 folded name bytes into the hash: one multiply per
  * 8 bytes instead of FNV-1a's one per byte. */
 static inline uint64_t mix_word(uint64_t h, uint64_t w) {
@@ -66,44 +76,72 @@ static inline uint32_t finish_hash(uint64_t h, size_t len) {
   return (uint32_t)(h ^ (h >> 29));
 }
 
-/* Validates a field name and computes its case-folded hash in the same
- * pass, so that lookups under the lock compare 32-bit keys first.  Each byte
- * costs one table load (name_fold validates and folds). */
+/* Validates a field name and computes its case-folded hash, so that lookups
+ * under the lock compare 32-bit keys first.  The check is one table load a
+ * byte; the hash folds 8 bytes at a time with |0x20, which is coarser than
+ * ASCII case folding (it also pairs '^' with '~'), so names equal under
+ * frb__name_eq always hash alike and a rare extra pair only costs a
+ * compare. */
 int frb__check_name(const char *name, struct frb_field_arg *f) {
   const unsigned char *p = (const unsigned char *)name;
-  size_t len = strlen(name), i = 0;
+  size_t len = strlen(name), i;
   uint64_t h = 0x243f6a8885a308d3ull, w;
-  unsigned char bad = 0;
+  unsigned char ok = 1;
 
   if (len == 0 || len > FRB_MAX_HEAD_BYTES)
     return FRB_EINVAL;
-  for (; i + 8 <= len; i += 8) {
-    w = 0;
-    for (int k = 0; k < 8; k++) {
-      unsigned char c = name_fold[p[i + k]];
-      bad |= (unsigned char)(c == 0);
-      w |= (uint64_t)c << (8 * k);
-    }
-    h = mix_word(h, w);
+  for (i = 0; i < len; i++)
+    ok &= (unsigned char)(name_fold[p[i]] != 0);
+  if (!ok)
+    return FRB_EINVAL;
+  for (i = 0; i + 8 <= len; i += 8) {
+    memcpy(&w, p + i, 8);
+    h = mix_word(h, le64(w) | 0x2020202020202020ull);
   }
   w = 0;
-  for (int k = 0; i + (size_t)k < len; k++) {
-    unsigned char c = name_fold[p[i + (size_t)k]];
-    bad |= (unsigned char)(c == 0);
-    w |= (uint64_t)c << (8 * k);
-  }
-  if (bad)
-    return FRB_EINVAL;
+  memcpy(&w, p + i, len - i);
+  h = mix_word(h, le64(w) | 0x2020202020202020ull);
   f->name = name;
   f->name_len = (uint32_t)len;
-  f->hash = finish_hash(mix_word(h, w), len);
+  f->hash = finish_hash(h, len);
   f->match_len = 0;
   f->kind = frb__known_kind(name, len, f->hash);
   return FRB_OK;
 }
 
+#if defined(__SSE2__) && !defined(FRB_PORTABLE)
+#include <emmintrin.h>
+
+/* A byte is bad when it is below 0x20 (a signed compare after flipping the
+ * top bit) and not HTAB, or when it is DEL. */
+static inline __m128i bad_bytes(__m128i v) {
+  const __m128i flip = _mm_set1_epi8((char)0x80);
+  const __m128i low = _mm_set1_epi8((char)(0x20 ^ 0x80));
+  __m128i ctl = _mm_cmplt_epi8(_mm_xor_si128(v, flip), low);
+
+  ctl = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')), ctl);
+  return _mm_or_si128(ctl, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+}
+
+/* 16 bytes a step; the tail is copied into a block padded with a good byte
+ * so that it takes one step too and nothing past the string is read. */
+static int content_ok(const unsigned char *p, size_t len) {
+  unsigned char tail[16];
+  __m128i bad = _mm_setzero_si128();
+  size_t i = 0;
+
+  for (; i + 16 <= len; i += 16)
+    bad = _mm_or_si128(bad, bad_bytes(_mm_loadu_si128(
+                                (const __m128i *)(const void *)(p + i))));
+  memset(tail, 'a', sizeof tail);
+  memcpy(tail, p + i, len - i);
+  bad = _mm_or_si128(
+      bad, bad_bytes(_mm_loadu_si128((const __m128i *)(const void *)tail)));
+  return _mm_movemask_epi8(bad) == 0;
+}
+#else
 /* Whether len bytes are all field-content (HTAB, SP, VCHAR, obs-text). */
-static int portable_content_ok(const unsigned char *p, size_t len) {
+static int content_ok(const unsigned char *p, size_t len) {
   unsigned char bad = 0;
 
   for (size_t i = 0; i < len; i++)
@@ -111,28 +149,6 @@ static int portable_content_ok(const unsigned char *p, size_t len) {
   return !bad;
 }
 
-#if defined(__SSE2__) && !defined(FRB_PORTABLE)
-#include <emmintrin.h>
-
-/* 16 bytes a step: a byte is bad when it is below 0x20 (a signed compare
- * after flipping the top bit) and not HTAB, or when it is DEL. */
-static int content_ok(const unsigned char *p, size_t len) {
-  const __m128i flip = _mm_set1_epi8((char)0x80);
-  const __m128i low = _mm_set1_epi8((char)(0x20 ^ 0x80));
-  const __m128i tab = _mm_set1_epi8('\t'), del = _mm_set1_epi8(0x7f);
-  __m128i bad = _mm_setzero_si128();
-  size_t i = 0;
-
-  for (; i + 16 <= len; i += 16) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-    __m128i ctl = _mm_cmplt_epi8(_mm_xor_si128(v, flip), low);
-    ctl = _mm_andnot_si128(_mm_cmpeq_epi8(v, tab), ctl);
-    bad = _mm_or_si128(bad, _mm_or_si128(ctl, _mm_cmpeq_epi8(v, del)));
-  }
-  return _mm_movemask_epi8(bad) == 0 && portable_content_ok(p + i, len - i);
-}
-#else
-#define content_ok portable_content_ok
 #endif
 
 /* Length of a run of field-content bytes up to the NUL, or FRB_EINVAL if
