@@ -91,5 +91,7 @@ char *frb__put_date(char *out, long long t);
 /* sink.c */
 int frb__fd_sink(void *ctx, const void *buf, size_t len);
 int frb__sock_sink(void *ctx, const void *buf, size_t len);
+int frb__fd_sink_sigign(void *ctx, const void *buf, size_t len);
+int frb__sigpipe_ignored(void);
 
 #endif /* FRB_INTERNAL_H */

@@ -39,8 +39,11 @@ FRB_EXTERN frb_response *frb_new_fd(int fd) {
 
   if (fd < 0 || fstat(fd, &st) != 0)
     return NULL;
-  /* send(MSG_NOSIGNAL) is one syscall; pipes need the signal-mask dance. */
-  return frb_new(S_ISSOCK(st.st_mode) ? frb__sock_sink : frb__fd_sink,
+  /* send(MSG_NOSIGNAL) is one syscall; so is write(2) when SIGPIPE is
+   * ignored; otherwise pipes need the signal-mask dance. */
+  if (S_ISSOCK(st.st_mode))
+    return frb_new(frb__sock_sink, (void *)(intptr_t)fd);
+  return frb_new(frb__sigpipe_ignored() ? frb__fd_sink_sigign : frb__fd_sink,
                  (void *)(intptr_t)fd);
 }
 
