@@ -8,7 +8,8 @@
 
 #define STATUS_PREFIX "Status: "
 #define INITIAL_CAP 256u
-#define INITIAL_FIELDS 8u
+#define INITIAL_FIELDS 8u  /* a power of two, as every later capacity */
+#define TABLE_PER_FIELD 4u /* two keys a line at most: load <= 1/2 */
 
 static inline int body_forbidden(int s) {
   return s == 204 || s == 304;
@@ -22,67 +23,6 @@ static inline uint32_t line_len(uint32_t name_len, uint32_t value_len) {
   return name_len + 2 + value_len + 2; /* "Name: value\r\n" */
 }
 
-int frb__head_init(struct frb_head *h) {
-  h->buf = frb__malloc(INITIAL_CAP);
-  h->fields = frb__malloc(INITIAL_FIELDS * sizeof *h->fields);
-  if (!h->buf || !h->fields) {
-    frb__head_free(h);
-    return FRB_ENOMEM;
-  }
-  h->cap = INITIAL_CAP;
-  h->fields_cap = INITIAL_FIELDS;
-  h->limit = FRB_DEFAULT_HEAD_BYTES;
-  frb__head_start(h);
-  return FRB_OK;
-}
-
-void frb__head_free(struct frb_head *h) {
-  frb__free(h->buf);
-  frb__free(h->fields);
-}
-
-static int want_room(const struct frb_head *h, size_t bytes, uint32_t nfields,
-                     struct frb_need *need) {
-  int short_of_room = 0;
-
-  if (h->len + bytes > h->cap) {
-    size_t want = h->cap * 2u;
-    if (want < h->len + bytes)
-      want = h->len + bytes;
-    need->buf = (uint32_t)want;
-    short_of_room = 1;
-  }
-  if (h->nfields + nfields > h->fields_cap) {
-    uint32_t want = h->fields_cap * 2u;
-    if (want < h->nfields + nfields)
-      want = h->nfields + nfields;
-    need->fields = want;
-    short_of_room = 1;
-  }
-  return short_of_room ? FRB__GROW : FRB_OK;
-}
-
-/* Takes the room the caller allocated where it is still larger than what
- * the head has (another thread may have grown it meanwhile), and hands the
- * blocks that are no longer used back through the same pointers. */
-void frb__head_adopt(struct frb_head *h, const struct frb_need *need,
-                     char **buf, struct frb_field **fields) {
-  if (*buf && need->buf > h->cap) {
-    char *old = h->buf;
-    memcpy(*buf, old, h->len);
-    h->buf = *buf;
-    h->cap = need->buf;
-    *buf = old;
-  }
-  if (*fields && need->fields > h->fields_cap) {
-    struct frb_field *old = h->fields;
-    memcpy(*fields, old, h->nfields * sizeof *old);
-    h->fields = *fields;
-    h->fields_cap = need->fields;
-    *fields = old;
-  }
-}
-
 static inline int fits(const struct frb_head *h, size_t head_len) {
   return head_len + 2 <= h->limit; /* + the final CRLF */
 }
@@ -94,7 +34,7 @@ static int admit(const struct frb_head *h, int64_t delta, uint32_t nfields,
                  struct frb_need *need) {
   if (!fits(h, (size_t)((int64_t)h->len + delta)))
     return FRB_ETOOBIG;
-  return want_room(h, delta > 0 ? (size_t)delta : 0, nfields, need);
+  return frb__want_room(h, delta > 0 ? (size_t)delta : 0, nfields, need);
 }
 
 /* Same name, and for a cookie also the same "name=" at the start of the
@@ -112,8 +52,17 @@ static inline int field_matches(const struct frb_head *h,
           memcmp(line + f->name_len + 2, a->value, a->match_len) == 0);
 }
 
-static long find_field(const struct frb_head *h, const struct frb_field_arg *a,
-                       uint32_t from) {
+/* The first line of a field (or cookie), through the index. */
+static long find_first(const struct frb_head *h,
+                       const struct frb_field_arg *a) {
+  const struct frb_ientry *e = frb__key_find(h, a);
+
+  return e ? (long)e->first : -1;
+}
+
+/* Later lines: only a field of several lines walks on. */
+static long find_next(const struct frb_head *h, const struct frb_field_arg *a,
+                      uint32_t from) {
   for (uint32_t i = from; i < h->nfields; i++)
     if (field_matches(h, &h->fields[i], a))
       return (long)i;
@@ -133,7 +82,8 @@ static void put_value(char *line, uint32_t name_len, const char *value,
 
 /* Caller has checked the limit and the room. */
 static void append_field(struct frb_head *h, const struct frb_field_arg *a) {
-  struct frb_field *f = &h->fields[h->nfields++];
+  uint32_t i = h->nfields++;
+  struct frb_field *f = &h->fields[i];
 
   f->off = h->len - h->status_len;
   f->len = line_len(a->name_len, a->value_len);
@@ -142,6 +92,8 @@ static void append_field(struct frb_head *h, const struct frb_field_arg *a) {
   memcpy(h->buf + h->len, a->name, a->name_len);
   put_value(h->buf + h->len, a->name_len, a->value, a->value_len);
   h->len += f->len;
+  f->set_cookie = a->kind == FRB_KIND_SET_COOKIE;
+  frb__key_field(h, i);
 }
 
 /* Moves everything after line i so that line i becomes new_len bytes long. */
@@ -160,10 +112,13 @@ static void resize_line(struct frb_head *h, uint32_t i, uint32_t new_len) {
 }
 
 static void remove_field(struct frb_head *h, uint32_t i) {
+  frb__unkey_field(h, i);
   resize_line(h, i, 0);
   memmove(&h->fields[i], &h->fields[i + 1],
           (h->nfields - i - 1) * sizeof *h->fields);
   h->nfields--;
+  for (uint32_t j = i; j < h->nfields; j++)
+    frb__key_moved(h, j + 1, j);
 }
 
 /* Removes every match after 'first', last one first so offsets stay valid. */
@@ -179,7 +134,7 @@ static uint32_t bytes_of_later(const struct frb_head *h,
   uint32_t sum = 0;
   long j = (long)first;
 
-  while ((j = find_field(h, a, (uint32_t)j + 1)) >= 0)
+  while ((j = find_next(h, a, (uint32_t)j + 1)) >= 0)
     sum += h->fields[j].len;
   return sum;
 }
@@ -197,7 +152,7 @@ static void plan_set(const struct frb_head *h, const struct frb_field_arg *a,
                      struct set_plan *p) {
   const struct frb_field *f;
 
-  if ((p->first = find_field(h, a, 0)) < 0) {
+  if ((p->first = find_first(h, a)) < 0) {
     p->new_len = line_len(a->name_len, a->value_len);
     p->delta = p->new_len;
     return;
@@ -218,11 +173,15 @@ static void apply_set(struct frb_head *h, const struct frb_field_arg *a,
     return;
   }
   f = &h->fields[p->first];
+  /* A new value may name another cookie: out of the old name's key while
+   * its bytes are still there, into the new one's at the end. */
+  frb__unkey_cookie(h, (uint32_t)p->first);
   if (p->later)
     remove_later(h, a, (uint32_t)p->first);
   if (p->new_len != f->len)
     resize_line(h, (uint32_t)p->first, p->new_len);
   put_value(header_region(h) + f->off, f->name_len, a->value, a->value_len);
+  frb__key_cookie(h, (uint32_t)p->first);
 }
 
 int frb__head_set(struct frb_head *h, const struct frb_field_arg *a,
@@ -241,7 +200,7 @@ int frb__head_add(struct frb_head *h, const struct frb_field_arg *a,
                   struct frb_need *need) {
   struct frb_field_arg spelled;
   uint32_t new_len = line_len(a->name_len, a->value_len);
-  long first = find_field(h, a, 0);
+  long first = find_first(h, a);
   int rc;
 
   if (first >= 0 && frb__kind_single_valued(a->kind))
@@ -260,7 +219,7 @@ int frb__head_add(struct frb_head *h, const struct frb_field_arg *a,
 }
 
 int frb__head_del(struct frb_head *h, const struct frb_field_arg *a) {
-  long first = find_field(h, a, 0);
+  long first = find_first(h, a);
 
   if (first < 0)
     return FRB_ENOTFOUND;
@@ -274,7 +233,7 @@ int frb__head_get(const struct frb_head *h, const struct frb_field_arg *a,
                   char *buf, size_t size) {
   const struct frb_field *f;
   uint32_t vlen;
-  long i = find_field(h, a, 0);
+  long i = find_first(h, a);
 
   if (i < 0)
     return FRB_ENOTFOUND;
@@ -311,6 +270,7 @@ void frb__head_start(struct frb_head *h) {
   memcpy(h->buf, line, sizeof line - 1);
   h->status_len = h->len = sizeof line - 1;
   h->nfields = 0;
+  frb__index_clear(&h->ix);
   h->status = 200;
   h->has_body = 0;
 }
@@ -339,9 +299,9 @@ int frb__head_redirect(struct frb_head *h, const struct frb_status_arg *s,
   plan_set(h, location, &p);
   if (!fits(h, (size_t)((int64_t)h->len + ds + p.delta)))
     return FRB_ETOOBIG;
-  if (want_room(h,
-                (size_t)(ds > 0 ? ds : 0) + (p.delta > 0 ? (size_t)p.delta : 0),
-                p.first < 0, need) != FRB_OK)
+  if (frb__want_room(
+          h, (size_t)(ds > 0 ? ds : 0) + (p.delta > 0 ? (size_t)p.delta : 0),
+          p.first < 0, need) != FRB_OK)
     return FRB__GROW;
   apply_status(h, s);
   apply_set(h, location, &p);
@@ -377,16 +337,15 @@ int frb__head_close(struct frb_head *h, int finish, size_t body_len,
   int add_ct, add_cl, rc;
   size_t extra;
 
-  add_ct =
-      may_have_body && (!finish || body_len > 0) && find_field(h, ct, 0) < 0;
-  add_cl = finish && may_have_body && find_field(h, &cl, 0) < 0;
+  add_ct = may_have_body && (!finish || body_len > 0) && find_first(h, ct) < 0;
+  add_cl = finish && may_have_body && find_first(h, &cl) < 0;
   cl.value = digits;
   cl.value_len = (uint32_t)(frb__put_uint(digits, body_len, 1) - digits);
   extra = (add_ct ? line_len(ct->name_len, ct->value_len) : 0) +
           (add_cl ? line_len(cl.name_len, cl.value_len) : 0);
   if (!fits(h, h->len + extra))
     return FRB_ETOOBIG;
-  if ((rc = want_room(h, extra + 2, 2, need)) != FRB_OK)
+  if ((rc = frb__want_room(h, extra + 2, 2, need)) != FRB_OK)
     return rc;
   if (add_ct)
     append_field(h, ct);

@@ -82,7 +82,8 @@ int frb__grow(frb_response *r, const struct frb_need *need) {
 
   if (need->buf && !(nb = frb__malloc(need->buf)))
     return FRB_ENOMEM;
-  if (need->fields && !(nf = frb__malloc(need->fields * sizeof *nf))) {
+  if (need->fields &&
+      !(nf = frb__malloc(frb__head_fields_bytes(need->fields)))) {
     frb__free(nb);
     return FRB_ENOMEM;
   }
