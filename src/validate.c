@@ -25,12 +25,6 @@ static const unsigned char name_fold[256] = {
 #undef TC
 #undef UP
 
-/* field-content bytes: HTAB, SP, VCHAR and obs-text.  Everything else (CR,
- * LF, NUL, the other controls, DEL) is refused, never stripped. */
-static inline int value_byte_ok(unsigned char c) {
-  return c == '\t' || (c >= 0x20 && c != 0x7f);
-}
-
 static inline int is_ows(unsigned char c) {
   return c == ' ' || c == '\t';
 }
@@ -140,6 +134,12 @@ static int content_ok(const unsigned char *p, size_t len) {
   return _mm_movemask_epi8(bad) == 0;
 }
 #else
+/* field-content bytes: HTAB, SP, VCHAR and obs-text.  Everything else (CR,
+ * LF, NUL, the other controls, DEL) is refused, never stripped. */
+static inline int value_byte_ok(unsigned char c) {
+  return c == '\t' || (c >= 0x20 && c != 0x7f);
+}
+
 /* Whether len bytes are all field-content (HTAB, SP, VCHAR, obs-text). */
 static int content_ok(const unsigned char *p, size_t len) {
   unsigned char bad = 0;
