@@ -52,12 +52,20 @@ static inline int field_matches(const struct frb_head *h,
           memcmp(line + f->name_len + 2, a->value, a->match_len) == 0);
 }
 
-/* The first line of a field (or cookie), through the index. */
-static long find_first(const struct frb_head *h,
-                       const struct frb_field_arg *a) {
+/* The first line of a field (or cookie), through the index, and in *n how
+ * many lines it has, so that a field of one line never walks on. */
+static long find_lines(const struct frb_head *h, const struct frb_field_arg *a,
+                       uint32_t *n) {
   const struct frb_ientry *e = frb__key_find(h, a);
 
+  *n = e ? e->count : 0;
   return e ? (long)e->first : -1;
+}
+
+static long find_first(const struct frb_head *h,
+                       const struct frb_field_arg *a) {
+  uint32_t n;
+  return find_lines(h, a, &n);
 }
 
 /* Later lines: only a field of several lines walks on. */
@@ -151,8 +159,10 @@ struct set_plan {
 static void plan_set(const struct frb_head *h, const struct frb_field_arg *a,
                      struct set_plan *p) {
   const struct frb_field *f;
+  uint32_t n;
 
-  if ((p->first = find_first(h, a)) < 0) {
+  p->later = 0;
+  if ((p->first = find_lines(h, a, &n)) < 0) {
     p->new_len = line_len(a->name_len, a->value_len);
     p->delta = p->new_len;
     return;
@@ -160,7 +170,8 @@ static void plan_set(const struct frb_head *h, const struct frb_field_arg *a,
   f = &h->fields[p->first];
   /* The first occurrence keeps its place and its spelling. */
   p->new_len = line_len(f->name_len, a->value_len);
-  p->later = bytes_of_later(h, a, (uint32_t)p->first);
+  if (n > 1)
+    p->later = bytes_of_later(h, a, (uint32_t)p->first);
   p->delta = (int64_t)p->new_len - f->len - p->later;
 }
 
@@ -219,11 +230,13 @@ int frb__head_add(struct frb_head *h, const struct frb_field_arg *a,
 }
 
 int frb__head_del(struct frb_head *h, const struct frb_field_arg *a) {
-  long first = find_first(h, a);
+  uint32_t n;
+  long first = find_lines(h, a, &n);
 
   if (first < 0)
     return FRB_ENOTFOUND;
-  remove_later(h, a, (uint32_t)first);
+  if (n > 1)
+    remove_later(h, a, (uint32_t)first);
   remove_field(h, (uint32_t)first);
   return FRB_OK;
 }
