@@ -176,6 +176,10 @@ int main(int argc, char **argv) {
 
   if (!(sh.one = frb_new(null_sink, NULL)) || fill(sh.one))
     return 1;
+  /* Distinct names: up to 4 lines a thread on top of the 10. */
+  if (sh.distinct &&
+      frb_set_limit(sh.one, FRB_LIMIT_HEAD_BYTES, 64u * 1024) != FRB_OK)
+    return 1;
   for (int i = 0; i < threads; i++) {
     workers[i].sh = &sh;
     for (int k = 0; k < 4; k++)
