@@ -9,6 +9,8 @@
  * added twice, one removed), a read back, a body written in three pieces,
  * and frb_finish; every 100th request also grows its head and body well
  * beyond the first request's, to show that growth is kept too.
+ *
+ *   bench/allocs [N]     N more headers set in every request (default 0)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +49,11 @@ static unsigned long allocs(void) {
 }
 
 static unsigned long sunk;
+
+/* 'allocs N': every request also sets N more headers (limit raised). */
+#define MAX_EXTRA 4000
+static int extra;
+static char extra_names[MAX_EXTRA][16];
 
 static int null_sink(void *ctx, const void *buf, size_t len) {
   (void)ctx;
@@ -87,6 +94,8 @@ static void request(frb_response *r, int i) {
   check(frb_header_del(r, "X-Debug"), "del");
   check(frb_header_set(r, "Cache-Control", "private, max-age=60"), "set");
   check(frb_header_get(r, "ETag", got, sizeof got), "get");
+  for (int k = 0; k < extra; k++)
+    check(frb_header_set(r, extra_names[k], "extra-value"), "set extra");
   if (big) {
     for (int k = 0; k < 40; k++) {
       snprintf(value, sizeof value, "extra value number %d", k);
@@ -103,12 +112,18 @@ static void request(frb_response *r, int i) {
   check(frb_finish(r), "finish");
 }
 
-int main(void) {
+int main(int argc, char **argv) {
   unsigned long at_new, after_first, before_big, steady_max = 0;
   unsigned long steady_total = 0, after_warm;
   frb_response *r;
 
-  if (!(r = frb_new(null_sink, NULL)))
+  extra = argc > 1 ? atoi(argv[1]) : 0;
+  if (extra < 0 || extra > MAX_EXTRA)
+    return 2;
+  for (int k = 0; k < extra; k++)
+    snprintf(extra_names[k], sizeof extra_names[k], "X-H-%04d", k);
+  if (!(r = frb_new(null_sink, NULL)) ||
+      frb_set_limit(r, FRB_LIMIT_HEAD_BYTES, 16u * 1024 * 1024) != FRB_OK)
     return 1;
   at_new = allocs();
   request(r, 0);
@@ -128,6 +143,7 @@ int main(void) {
   frb_free(r);
 
   printf("requests %d\n", REQUESTS);
+  printf("extra_headers %d\n", extra);
   printf("frb_new %lu\n", at_new);
   printf("first_request %lu\n", after_first - at_new);
   printf("warm_up_requests_2_to_100 %lu\n", after_warm - after_first);

@@ -1,13 +1,15 @@
 #!/bin/sh
 # bench/run.sh: runs libfrb's benchmarks and prints their tables (Markdown).
 #
-#   bench/run.sh [contention] [ops] [allocs] [go]     (default: all four)
+#   bench/run.sh [contention] [ops] [sweep] [allocs] [go]   (default: all)
 #
 # Environment:
 #   BENCH_BIN   directory holding the built programs (default: ./bench)
 #   RUNS        runs per figure, the median is reported (default 5)
 #   MS          milliseconds per contention run (default 200)
 #   THREADS     thread counts (default "1 2 4 8 16 64")
+#   SPECS       contention mode@workload pairs (default: shared@mix
+#               private@mix shared@set shared@distinct)
 #   CC, CFLAGS  used to build bench/ops_mhd.c when libmicrohttpd is present
 #   GO          the go command (default: go, if installed)
 #
@@ -97,8 +99,8 @@ contention() {
   echo "within a round: libfrb-spin / the other lock, and T=64 / T=2."
   echo
   started=$(date +%s)
-  for spec in "shared mix" "private mix" "shared set"; do
-    set -- $spec
+  for spec in ${SPECS:-shared@mix private@mix shared@set shared@distinct}; do
+    set -- $(echo "$spec" | tr @ ' ')
     mode=$1 work=$2
     r=0
     while [ $r -lt "$RUNS" ]; do
@@ -295,13 +297,46 @@ gobench() {
   fi
 }
 
-[ $# -eq 0 ] && set -- contention ops allocs go
+# ----------------------------------------------------------------- sweep
+sweep() {
+  raw=$tmp/sweep.txt
+  : >"$raw"
+  if [ ! -x "$BENCH_BIN/sweep" ]; then
+    echo "run.sh: $BENCH_BIN/sweep missing (make bench-build)" >&2
+    status=1
+    return
+  fi
+  r=0
+  while [ $r -lt "$RUNS" ]; do
+    "$BENCH_BIN/sweep" "${SWEEP_SCALE:-0.3}" >>"$raw" || status=1
+    r=$((r + 1))
+  done
+  echo "## sweep: ns per call with N fields present (median of $RUNS runs), and the ratio to N=4"
+  echo
+  echo "| op | 4 | 16 | 64 | 256 | 1000 | 4000 | 256/4 | 1000/4 | 4000/4 |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for op in set add get del cookie; do
+    line="| $op |"
+    for n in 4 16 64 256 1000 4000; do
+      line="$line $(get "$raw" sweep $op $n) |"
+    done
+    b=$(get "$raw" sweep $op 4)
+    for n in 256 1000 4000; do
+      line="$line $(ratio "$(get "$raw" sweep $op $n)" "$b") |"
+    done
+    echo "$line"
+  done
+  echo
+}
+
+[ $# -eq 0 ] && set -- contention ops sweep allocs go
 echo "# libfrb benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 for section in "$@"; do
   case $section in
   contention) contention ;;
   ops) ops ;;
+  sweep) sweep ;;
   allocs) allocs ;;
   go) gobench ;;
   *)

@@ -1,14 +1,11 @@
-/* The head store (head.h): fields, their lookup, set/add/del planned before
- * they are applied so that a refused call changes nothing, and the room.
- * Whether a change is admitted (limits, the fields libfrb adds itself, the
- * status rules) is head_rules.c's to say. */
+/* The head store (head.h): fields, their lookup through the index
+ * (keys.c, index.c), and set/add/del planned before they are applied so
+ * that a refused call changes nothing.  Every change is admitted by
+ * head_rules.c first; the memory is room.c's. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
-
-#define INITIAL_CAP 256u
-#define INITIAL_FIELDS 8u
 
 static inline char *header_region(const struct frb_head *h) {
   return h->buf + h->status_len;
@@ -16,69 +13,6 @@ static inline char *header_region(const struct frb_head *h) {
 
 static inline uint32_t line_len(uint32_t name_len, uint32_t value_len) {
   return name_len + 2 + value_len + 2; /* "Name: value\r\n" */
-}
-
-int frb__head_init(struct frb_head *h) {
-  h->buf = frb__malloc(INITIAL_CAP);
-  h->fields = frb__malloc(INITIAL_FIELDS * sizeof *h->fields);
-  if (!h->buf || !h->fields) {
-    frb__head_free(h);
-    return FRB_ENOMEM;
-  }
-  h->cap = INITIAL_CAP;
-  h->fields_cap = INITIAL_FIELDS;
-  h->limit = FRB_DEFAULT_HEAD_BYTES;
-  h->max_lines = FRB_DEFAULT_FIELDS;
-  h->cl_digits = 5; /* FRB_DEFAULT_BODY_BUFFER is 65536 */
-  frb__head_start(h);
-  return FRB_OK;
-}
-
-void frb__head_free(struct frb_head *h) {
-  frb__free(h->buf);
-  frb__free(h->fields);
-}
-
-int frb__head_want_room(const struct frb_head *h, size_t bytes,
-                        uint32_t nfields, struct frb_need *need) {
-  int short_of_room = 0;
-
-  if (h->len + bytes > h->cap) {
-    size_t want = h->cap * 2u;
-    if (want < h->len + bytes)
-      want = h->len + bytes;
-    need->buf = (uint32_t)want;
-    short_of_room = 1;
-  }
-  if (h->nfields + nfields > h->fields_cap) {
-    uint32_t want = h->fields_cap * 2u;
-    if (want < h->nfields + nfields)
-      want = h->nfields + nfields;
-    need->fields = want;
-    short_of_room = 1;
-  }
-  return short_of_room ? FRB__GROW : FRB_OK;
-}
-
-/* Takes the room the caller allocated where it is still larger than what
- * the head has (another thread may have grown it meanwhile), and hands the
- * blocks that are no longer used back through the same pointers. */
-void frb__head_adopt(struct frb_head *h, const struct frb_need *need,
-                     char **buf, struct frb_field **fields) {
-  if (*buf && need->buf > h->cap) {
-    char *old = h->buf;
-    memcpy(*buf, old, h->len);
-    h->buf = *buf;
-    h->cap = need->buf;
-    *buf = old;
-  }
-  if (*fields && need->fields > h->fields_cap) {
-    struct frb_field *old = h->fields;
-    memcpy(*fields, old, h->nfields * sizeof *old);
-    h->fields = *fields;
-    h->fields_cap = need->fields;
-    *fields = old;
-  }
 }
 
 /* Same name, and for a cookie also the same "name=" at the start of the
@@ -96,8 +30,25 @@ static inline int field_matches(const struct frb_head *h,
           memcmp(line + f->name_len + 2, a->value, a->match_len) == 0);
 }
 
-static long find_field(const struct frb_head *h, const struct frb_field_arg *a,
-                       uint32_t from) {
+/* The first line of a field (or cookie), through the index, and in *n how
+ * many lines it has, so that a field of one line never walks on. */
+static long find_lines(const struct frb_head *h, const struct frb_field_arg *a,
+                       uint32_t *n) {
+  const struct frb_ientry *e = frb__key_find(h, a);
+
+  *n = e ? e->count : 0;
+  return e ? (long)e->first : -1;
+}
+
+static long find_first(const struct frb_head *h,
+                       const struct frb_field_arg *a) {
+  uint32_t n;
+  return find_lines(h, a, &n);
+}
+
+/* Later lines: only a field of several lines walks on. */
+static long find_next(const struct frb_head *h, const struct frb_field_arg *a,
+                      uint32_t from) {
   for (uint32_t i = from; i < h->nfields; i++)
     if (field_matches(h, &h->fields[i], a))
       return (long)i;
@@ -117,7 +68,8 @@ static void put_value(char *line, uint32_t name_len, const char *value,
 
 /* Caller has checked the limit and the room. */
 void frb__head_append(struct frb_head *h, const struct frb_field_arg *a) {
-  struct frb_field *f = &h->fields[h->nfields++];
+  uint32_t i = h->nfields++;
+  struct frb_field *f = &h->fields[i];
 
   f->off = h->len - h->status_len;
   f->len = line_len(a->name_len, a->value_len);
@@ -126,6 +78,8 @@ void frb__head_append(struct frb_head *h, const struct frb_field_arg *a) {
   memcpy(h->buf + h->len, a->name, a->name_len);
   put_value(h->buf + h->len, a->name_len, a->value, a->value_len);
   h->len += f->len;
+  f->set_cookie = a->kind == FRB_KIND_SET_COOKIE;
+  frb__key_field(h, i);
 }
 
 /* Moves everything after line i so that line i becomes new_len bytes long. */
@@ -144,10 +98,13 @@ static void resize_line(struct frb_head *h, uint32_t i, uint32_t new_len) {
 }
 
 static void remove_field(struct frb_head *h, uint32_t i) {
+  frb__unkey_field(h, i);
   resize_line(h, i, 0);
   memmove(&h->fields[i], &h->fields[i + 1],
           (h->nfields - i - 1) * sizeof *h->fields);
   h->nfields--;
+  for (uint32_t j = i; j < h->nfields; j++)
+    frb__key_moved(h, j + 1, j);
 }
 
 /* Removes every match after 'first', last one first so offsets stay valid. */
@@ -163,7 +120,7 @@ static uint32_t bytes_of_later(const struct frb_head *h,
   uint32_t sum = 0;
   long j = (long)first;
 
-  while ((j = find_field(h, a, (uint32_t)j + 1)) >= 0)
+  while ((j = find_next(h, a, (uint32_t)j + 1)) >= 0)
     sum += h->fields[j].len;
   return sum;
 }
@@ -180,8 +137,10 @@ struct set_plan {
 static void plan_set(const struct frb_head *h, const struct frb_field_arg *a,
                      struct set_plan *p) {
   const struct frb_field *f;
+  uint32_t n;
 
-  if ((p->first = find_field(h, a, 0)) < 0) {
+  p->later = 0;
+  if ((p->first = find_lines(h, a, &n)) < 0) {
     p->new_len = line_len(a->name_len, a->value_len);
     p->delta = p->new_len;
     return;
@@ -189,7 +148,8 @@ static void plan_set(const struct frb_head *h, const struct frb_field_arg *a,
   f = &h->fields[p->first];
   /* The first occurrence keeps its place and its spelling. */
   p->new_len = line_len(f->name_len, a->value_len);
-  p->later = bytes_of_later(h, a, (uint32_t)p->first);
+  if (n > 1)
+    p->later = bytes_of_later(h, a, (uint32_t)p->first);
   p->delta = (int64_t)p->new_len - f->len - p->later;
 }
 
@@ -202,11 +162,15 @@ static void apply_set(struct frb_head *h, const struct frb_field_arg *a,
     return;
   }
   f = &h->fields[p->first];
+  /* A new value may name another cookie: out of the old name's key while
+   * its bytes are still there, into the new one's at the end. */
+  frb__unkey_cookie(h, (uint32_t)p->first);
   if (p->later)
     remove_later(h, a, (uint32_t)p->first);
   if (p->new_len != f->len)
     resize_line(h, (uint32_t)p->first, p->new_len);
   put_value(header_region(h) + f->off, f->name_len, a->value, a->value_len);
+  frb__key_cookie(h, (uint32_t)p->first);
 }
 
 int frb__head_set(struct frb_head *h, const struct frb_field_arg *a,
@@ -229,10 +193,9 @@ int frb__head_add(struct frb_head *h, const struct frb_field_arg *a,
                   struct frb_need *need) {
   struct frb_field_arg spelled;
   uint32_t new_len = line_len(a->name_len, a->value_len);
-  long first = find_field(h, a, 0);
-  int rc;
-
+  long first = find_first(h, a);
   struct frb_change c = {new_len, 1, h->status, a->kind, 1};
+  int rc;
 
   if (first >= 0 && frb__kind_single_valued(a->kind))
     return FRB_EINVAL;
@@ -251,7 +214,8 @@ int frb__head_add(struct frb_head *h, const struct frb_field_arg *a,
 }
 
 int frb__head_del(struct frb_head *h, const struct frb_field_arg *a) {
-  long first = find_field(h, a, 0);
+  uint32_t n;
+  long first = find_lines(h, a, &n);
   struct frb_change c = {0, 0, h->status, a->kind, 0};
   int rc;
 
@@ -260,11 +224,12 @@ int frb__head_del(struct frb_head *h, const struct frb_field_arg *a) {
   /* Removing a field libfrb would otherwise add brings its reserve back. */
   if (frb__kind_single_valued(a->kind)) {
     c.bytes = -(int64_t)(h->fields[first].len +
-                         bytes_of_later(h, a, (uint32_t)first));
+                         (n > 1 ? bytes_of_later(h, a, (uint32_t)first) : 0));
     if ((rc = frb__head_admit(h, &c, NULL)) != FRB_OK)
       return rc;
   }
-  remove_later(h, a, (uint32_t)first);
+  if (n > 1)
+    remove_later(h, a, (uint32_t)first);
   remove_field(h, (uint32_t)first);
   frb__head_note(h, &c);
   return FRB_OK;
@@ -275,7 +240,7 @@ int frb__head_get(const struct frb_head *h, const struct frb_field_arg *a,
                   char *buf, size_t size) {
   const struct frb_field *f;
   uint32_t vlen;
-  long i = find_field(h, a, 0);
+  long i = find_first(h, a);
 
   if (i < 0)
     return FRB_ENOTFOUND;
@@ -302,6 +267,11 @@ int frb__head_redirect(struct frb_head *h, const struct frb_status_arg *s,
   c = (struct frb_change){ds + p.delta, p.first < 0, s->code, location->kind,
                           1};
   if ((rc = frb__head_admit(h, &c, need)) != FRB_OK)
+    return rc;
+  /* The status line moves first: the peak is both growths together. */
+  if ((rc = frb__head_want_room(
+           h, (size_t)(ds > 0 ? ds : 0) + (p.delta > 0 ? (size_t)p.delta : 0),
+           p.first < 0, need)) != FRB_OK)
     return rc;
   frb__head_apply_status(h, s);
   apply_set(h, location, &p);

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "index.h"
+
 #define FRB__GROW 1 /* internal: the step needs more room */
 
 /* Names the builder treats specially (known.c holds their rules). */
@@ -45,6 +47,9 @@ struct frb_field {
   uint32_t len;  /* "Name: value\r\n", CRLF included */
   uint32_t hash; /* case-folded name hash, checked before the bytes */
   uint32_t name_len;
+  uint32_t cookie_len; /* Set-Cookie: bytes of the cookie name, or 0 */
+  uint32_t chash;      /* hash of the cookie name */
+  uint32_t set_cookie; /* a Set-Cookie line: keyed by its cookie name too */
 };
 
 struct frb_head {
@@ -54,7 +59,8 @@ struct frb_head {
   uint32_t cap;
   uint32_t nfields;
   uint32_t fields_cap;
-  struct frb_field *fields;
+  struct frb_field *fields; /* followed by the index's table */
+  struct frb_index ix;
   int status;
   int has_body;       /* body bytes are committed: 204/304 are then refused */
   uint32_t kinds;     /* bit k: a field of single-valued kind k is present */
@@ -94,6 +100,8 @@ void frb__head_adopt(struct frb_head *h, const struct frb_need *need,
 int frb__head_want_room(const struct frb_head *h, size_t bytes,
                         uint32_t nfields, struct frb_need *need);
 void frb__head_append(struct frb_head *h, const struct frb_field_arg *a);
+
+size_t frb__head_fields_bytes(uint32_t fields);
 
 int frb__head_set(struct frb_head *h, const struct frb_field_arg *a,
                   struct frb_need *need);

@@ -130,6 +130,7 @@ void frb__head_start(struct frb_head *h) {
   memcpy(h->buf, line, sizeof line - 1);
   h->status_len = h->len = sizeof line - 1;
   h->nfields = 0;
+  frb__index_clear(&h->ix);
   h->status = 200;
   h->has_body = 0;
   h->kinds = 0;

@@ -88,6 +88,19 @@ static inline int frb__kind_single_valued(enum frb_kind kind) {
   return (frb__known_flags(kind) & FRB_KNOWN_SINGLE) != 0;
 }
 
+/* room.c */
+int frb__head_want_room(const struct frb_head *h, size_t bytes,
+                        uint32_t nfields, struct frb_need *need);
+
+/* keys.c: a head's lines in its index */
+struct frb_ientry *frb__key_find(const struct frb_head *h,
+                                 const struct frb_field_arg *a);
+void frb__key_field(struct frb_head *h, uint32_t i);
+void frb__unkey_field(struct frb_head *h, uint32_t i);
+void frb__key_cookie(struct frb_head *h, uint32_t i);
+void frb__unkey_cookie(struct frb_head *h, uint32_t i);
+void frb__key_moved(struct frb_head *h, uint32_t from, uint32_t to);
+
 /* validate.c */
 int frb__check_name(const char *name, struct frb_field_arg *f);
 int frb__check_value(const char *value, struct frb_field_arg *f);
@@ -121,5 +134,7 @@ int frb__is_frozen(const frb_response *r, const struct frb_field_arg *a);
 /* sink.c */
 int frb__fd_sink(void *ctx, const void *buf, size_t len);
 int frb__sock_sink(void *ctx, const void *buf, size_t len);
+int frb__fd_sink_sigign(void *ctx, const void *buf, size_t len);
+int frb__sigpipe_ignored(void);
 
 #endif /* FRB_INTERNAL_H */

@@ -46,13 +46,17 @@ int frb__is_head_method(const char *method) {
   return method && strcmp(method, "HEAD") == 0;
 }
 
-/* send(MSG_NOSIGNAL) is one syscall; pipes need the signal-mask dance. */
+/* send(MSG_NOSIGNAL) is one syscall; pipes need the signal-mask dance
+ * unless SIGPIPE is ignored. */
 static frb_write_fn fd_sink(int fd) {
   struct stat st;
 
   if (fd < 0 || fstat(fd, &st) != 0)
     return NULL;
-  return S_ISSOCK(st.st_mode) ? frb__sock_sink : frb__fd_sink;
+  if (S_ISSOCK(st.st_mode))
+    return frb__sock_sink;
+  /* write(2) is one syscall when SIGPIPE is ignored (frb_new_fd(3)). */
+  return frb__sigpipe_ignored() ? frb__fd_sink_sigign : frb__fd_sink;
 }
 
 /* A CGI response goes to standard output, and its request's method is in
@@ -140,7 +144,8 @@ int frb__grow(frb_response *r, const struct frb_need *need) {
 
   if (need->buf && !(nb = frb__malloc(need->buf)))
     return FRB_ENOMEM;
-  if (need->fields && !(nf = frb__malloc(need->fields * sizeof *nf))) {
+  if (need->fields &&
+      !(nf = frb__malloc(frb__head_fields_bytes(need->fields)))) {
     frb__free(nb);
     return FRB_ENOMEM;
   }

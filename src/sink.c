@@ -70,6 +70,24 @@ int frb__fd_sink(void *ctx, const void *buf, size_t len) {
   return write_all((int)(intptr_t)ctx, buf, len, write_nosigpipe);
 }
 
+/* For a process that ignores SIGPIPE (see frb__sigpipe_ignored): a write
+ * into a dead pipe then fails with EPIPE and raises nothing, so the one
+ * system call of the write is all it takes. */
+int frb__fd_sink_sigign(void *ctx, const void *buf, size_t len) {
+  return write_all((int)(intptr_t)ctx, buf, len, write);
+}
+
+/* Whether SIGPIPE's disposition is SIG_IGN now.  The disposition is
+ * process-wide, and frb_new_fd(3) documents that a program which ignores
+ * SIGPIPE when it creates a response must keep ignoring it while that
+ * response writes; the thread masks of other threads play no part. */
+int frb__sigpipe_ignored(void) {
+  struct sigaction sa;
+
+  return sigaction(SIGPIPE, NULL, &sa) == 0 && !(sa.sa_flags & SA_SIGINFO) &&
+         sa.sa_handler == SIG_IGN;
+}
+
 int frb__sock_sink(void *ctx, const void *buf, size_t len) {
   return write_all((int)(intptr_t)ctx, buf, len, send_nosigpipe);
 }

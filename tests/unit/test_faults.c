@@ -165,6 +165,36 @@ static void test_fd_closed_pipe_is_eio_without_sigpipe(void **state) {
   restore_sigpipe(&old, &old_mask);
 }
 
+/* A program that ignores SIGPIPE gets the plain write(2) sink: a dead pipe
+ * is still FRB_EIO, and the disposition and the mask are left alone. */
+static void test_fd_closed_pipe_with_sigpipe_ignored_is_eio(void **state) {
+  struct sigaction old, ign, cur;
+  sigset_t old_mask, mask, pending;
+  frb_response *r;
+  int p[2];
+
+  (void)state;
+  default_sigpipe(&old, &old_mask);
+  memset(&ign, 0, sizeof ign);
+  ign.sa_handler = SIG_IGN;
+  sigemptyset(&ign.sa_mask);
+  assert_int_equal(sigaction(SIGPIPE, &ign, NULL), 0);
+  assert_int_equal(pipe(p), 0);
+  close(p[0]);
+  assert_non_null(r = frb_new_fd(p[1]));
+  assert_int_equal(frb_set_limit(r, FRB_LIMIT_BODY_BUFFER, 0), FRB_OK);
+  assert_int_equal(frb_write(r, "abc", 3), FRB_EIO);
+  assert_int_equal(sigaction(SIGPIPE, NULL, &cur), 0);
+  assert_true(cur.sa_handler == SIG_IGN);
+  assert_int_equal(pthread_sigmask(SIG_BLOCK, NULL, &mask), 0);
+  assert_false(sigismember(&mask, SIGPIPE));
+  assert_int_equal(sigpending(&pending), 0);
+  assert_false(sigismember(&pending, SIGPIPE));
+  frb_free(r);
+  close(p[1]);
+  restore_sigpipe(&old, &old_mask);
+}
+
 static void test_fd_closed_socket_is_eio_without_sigpipe(void **state) {
   struct sigaction old;
   sigset_t old_mask;
@@ -252,6 +282,7 @@ int main(void) {
       cmocka_unit_test(test_sink_failing_in_buffered_body_of_finish_is_eio),
       cmocka_unit_test(test_sink_failing_mid_head_is_eio),
       cmocka_unit_test(test_fd_closed_pipe_is_eio_without_sigpipe),
+      cmocka_unit_test(test_fd_closed_pipe_with_sigpipe_ignored_is_eio),
       cmocka_unit_test(test_fd_closed_socket_is_eio_without_sigpipe),
       cmocka_unit_test(test_null_arguments_are_einval),
   };

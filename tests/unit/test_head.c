@@ -34,7 +34,7 @@ static int with_room(struct frb_head *h, const struct frb_field_arg *a,
     if (need.buf)
       assert_non_null(nb = malloc(need.buf));
     if (need.fields)
-      assert_non_null(nf = malloc(need.fields * sizeof *nf));
+      assert_non_null(nf = malloc(frb__head_fields_bytes(need.fields)));
     frb__head_adopt(h, &need, &nb, &nf);
     free(nb);
     free(nf);

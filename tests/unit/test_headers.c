@@ -384,6 +384,34 @@ static void test_value_rejects_other_controls_and_del(void **state) {
   expect_head(f, "");
 }
 
+/* Values and names long enough for the 16-byte steps of the value check
+ * and the 8-byte steps of the name hash: a bad byte anywhere, in the
+ * vector body or the tail, is refused. */
+static void
+test_bad_byte_at_every_position_of_long_value_and_name(void **state) {
+  static const char bad[] = {'\0' + 1, '\r', '\n', 0x1f, 0x7f};
+  struct fixture *f = *state;
+  char v[41], n[21];
+
+  for (int pos = 0; pos < 40; pos++)
+    for (unsigned b = 0; b < sizeof bad; b++) {
+      memset(v, 'a', 40);
+      v[40] = '\0';
+      v[pos] = bad[b];
+      assert_int_equal(frb_header_set(f->r, "X", v), FRB_EINVAL);
+      v[pos] = '\t';
+      assert_int_equal(frb_header_set(f->r, "X", v), FRB_OK);
+    }
+  for (int pos = 0; pos < 20; pos++) {
+    memset(n, 'N', 20);
+    n[20] = '\0';
+    n[pos] = ':';
+    assert_int_equal(frb_header_set(f->r, n, "v"), FRB_EINVAL);
+    n[pos] = ' ';
+    assert_int_equal(frb_header_set(f->r, n, "v"), FRB_EINVAL);
+  }
+}
+
 static void test_value_accepts_htab_vchar_obs_text(void **state) {
   struct fixture *f = *state;
   char vchar[0x7f - 0x21 + 1], obs[0x80 + 1];
@@ -840,6 +868,7 @@ int main(void) {
       T(test_setf_invalid_name_is_einval),
       T(test_value_rejects_cr_lf_nul),
       T(test_value_rejects_other_controls_and_del),
+      T(test_bad_byte_at_every_position_of_long_value_and_name),
       T(test_value_accepts_htab_vchar_obs_text),
       T(test_value_trims_leading_trailing_sp_htab),
       T(test_value_empty_allowed),

@@ -1,0 +1,123 @@
+/*
+ * bench/sweep: single-thread ns per frb_header_set, _add, _get, _del and
+ * frb_cookie_add with 4, 16, 64, 256, 1000 and 4000 fields already present
+ * (the head limit raised to the largest), to show whether a call's cost
+ * depends on how many fields the head holds.  Each figure is the median of
+ * ROUNDS rounds; add, del and cookie time blocks of BLOCK calls on top of
+ * the n fields and undo them untimed.
+ *
+ *   bench/sweep [scale]        prints "sweep OP N NS" lines
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "frb.h"
+
+#define ROUNDS 7
+#define BLOCK 16
+#define MAXF 4000
+
+static char names[MAXF][24], vals[2][MAXF][16], blk[BLOCK][16];
+
+static double now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int null_sink(void *ctx, const void *buf, size_t len) {
+  (void)ctx;
+  (void)buf;
+  (void)len;
+  return 0;
+}
+
+static void check(int rc, const char *what) {
+  if (rc < 0) {
+    fprintf(stderr, "sweep: %s: %s\n", what, frb_strerror(rc));
+    exit(1);
+  }
+}
+
+static int cmp(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+enum op { SET, ADD, GET, DEL, COOKIE, NOPS };
+static const char *const op_name[] = {"set", "add", "get", "del", "cookie"};
+
+static double round_ns(frb_response *r, enum op op, int n, long iters) {
+  char buf[64];
+  double t0, sum = 0;
+  long done = 0;
+
+  check(frb_reset(r, null_sink, NULL), "reset");
+  check(frb_set_limit(r, FRB_LIMIT_HEAD_BYTES, 16u * 1024 * 1024), "limit");
+  for (int i = 0; i < n; i++)
+    check(frb_header_set(r, names[i], vals[0][i]), "fill");
+  t0 = now_ns();
+  switch (op) {
+  case SET:
+    for (long i = 0; i < iters; i++)
+      check(frb_header_set(r, names[i % n], vals[i & 1][i % n]), "set");
+    return (now_ns() - t0) / (double)iters;
+  case GET:
+    for (long i = 0; i < iters; i++)
+      check(frb_header_get(r, names[i % n], buf, sizeof buf), "get");
+    return (now_ns() - t0) / (double)iters;
+  case ADD:
+  case DEL:
+  case COOKIE:
+    while (done < iters) {
+      if (op == DEL)
+        for (int i = 0; i < BLOCK; i++)
+          check(frb_header_add(r, blk[i], "v"), "add");
+      t0 = now_ns();
+      for (int i = 0; i < BLOCK; i++) {
+        if (op == ADD)
+          check(frb_header_add(r, "X-Add", vals[i & 1][i]), "add");
+        else if (op == DEL)
+          check(frb_header_del(r, blk[i]), "del");
+        else
+          check(frb_cookie_add(r, blk[i], "v", NULL), "cookie");
+      }
+      sum += now_ns() - t0;
+      if (op != DEL)
+        check(frb_header_del(r, op == ADD ? "X-Add" : "Set-Cookie"), "undo");
+      done += BLOCK;
+    }
+    return sum / (double)done;
+  default: return 0;
+  }
+}
+
+int main(int argc, char **argv) {
+  static const int counts[] = {4, 16, 64, 256, 1000, 4000};
+  double scale = argc > 1 ? atof(argv[1]) : 1.0, v[ROUNDS];
+  frb_response *r = frb_new(null_sink, NULL);
+
+  if (!r || scale <= 0)
+    return 1;
+  for (int i = 0; i < MAXF; i++) {
+    snprintf(names[i], sizeof names[i], "X-Header-%04d", i);
+    snprintf(vals[0][i], sizeof vals[0][i], "value-%06d", i);
+    snprintf(vals[1][i], sizeof vals[1][i], "other-%06d", i);
+  }
+  for (int i = 0; i < BLOCK; i++)
+    snprintf(blk[i], sizeof blk[i], "X-Blk-%02d", i);
+  for (int op = SET; op < NOPS; op++)
+    for (unsigned c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+      long iters = (long)(100000 * scale);
+      for (int k = 0; k < ROUNDS; k++)
+        v[k] =
+            round_ns(r, (enum op)op, counts[c], iters < BLOCK ? BLOCK : iters);
+      qsort(v, ROUNDS, sizeof v[0], cmp);
+      printf("sweep %s %d %.1f\n", op_name[op], counts[c], v[ROUNDS / 2]);
+      fflush(stdout);
+    }
+  frb_free(r);
+  return 0;
+}
