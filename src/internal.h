@@ -50,11 +50,16 @@ struct frb_response {
   frb_write_fn write;
   void *ctx;
   int failed;
+  size_t head_sent; /* bytes the sink took, for access logs */
+  unsigned long long body_sent;
   char *body;
   size_t body_len;
   size_t body_cap;
   size_t body_limit;
 };
+
+/* output.c: what the sink took since the last reset. */
+void frb__bytes_sent(frb_response *r, size_t *head, unsigned long long *body);
 
 /* known.c */
 #define FRB_KNOWN_SINGLE 1u  /* one line at most */

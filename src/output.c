@@ -32,7 +32,18 @@ static int sink(frb_response *r, const void *buf, size_t len) {
     r->failed = 1;
     return FRB_EIO;
   }
+  if (buf == r->head.buf)
+    r->head_sent += len;
+  else
+    r->body_sent += len;
   return FRB_OK;
+}
+
+void frb__bytes_sent(frb_response *r, size_t *head, unsigned long long *body) {
+  pthread_mutex_lock(&r->io);
+  *head = r->head_sent;
+  *body = r->body_sent;
+  pthread_mutex_unlock(&r->io);
 }
 
 /* Called with io held: claims the head and writes it, then any body that

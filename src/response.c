@@ -55,6 +55,8 @@ FRB_EXTERN int frb_reset(frb_response *r, frb_write_fn write, void *ctx) {
   r->write = write;
   r->ctx = ctx;
   r->failed = 0;
+  r->head_sent = 0;
+  r->body_sent = 0;
   r->body_len = 0;
   pthread_mutex_unlock(&r->io);
   return FRB_OK;

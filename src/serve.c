@@ -114,8 +114,7 @@ static int lead(struct frb__server *s) {
     if (s->stopping)
       return -1;
     /* At the connection limit new connections wait in the backlog. */
-    s->set[SLOT_LISTEN].fd =
-        s->nconns < s->cfg.max_connections ? s->ln.fd : -1;
+    s->set[SLOT_LISTEN].fd = s->nconns < s->cfg.max_connections ? s->ln.fd : -1;
     pthread_mutex_unlock(&s->mu);
     n = poll(s->set, (nfds_t)s->nset, -1);
     if (n < 0 && errno != EINTR)

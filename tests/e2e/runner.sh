@@ -12,7 +12,7 @@
 # $d), or run alone:  tests/e2e/runner.sh BUILD_DIR
 # RUNNER_APP overrides the application (default BUILD_DIR/examples/fanout),
 # e.g. to measure an older build.
-if [ -z "${E2E_RUNNER_SOURCED:-}" ] && [ "${BASH_SOURCE[0]}" = "$0" ]; then
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   set -uo pipefail
   here=$(cd "$(dirname "$0")" && pwd)
   . "$here/lib.sh"
