@@ -20,10 +20,9 @@
  *                                  Content-Security-Policy; the handler's
  *                                  attempt to weaken it is refused
  *
- * WORKERS threads (4) accept requests; each keeps one response object and
- * resets it per request.
+ * frb_fcgi_serve runs WORKERS threads (4), each with one response that it
+ * resets per request, and finishes what a handler leaves open.
  */
-#include <fcgiapp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +32,6 @@
 
 #include <frb.h>
 #include <frb_fcgi.h>
-
-#include "common.h"
 
 #define MAX_WORKERS 64
 #define REPORT "report.txt"
@@ -132,14 +129,13 @@ static void sse(frb_response *r, const char *query) {
 
 /* ------------------------------------------------------- preconditions */
 
-static void cond(frb_response *r, FCGX_Request *req) {
+static void cond(frb_response *r, frb_request *req) {
   static const char body[] = "representation v1\n";
   struct frb_request_conditions q = {
-      FCGX_GetParam("REQUEST_METHOD", req->envp),
-      FCGX_GetParam("HTTP_IF_MATCH", req->envp),
-      FCGX_GetParam("HTTP_IF_NONE_MATCH", req->envp),
-      FCGX_GetParam("HTTP_IF_MODIFIED_SINCE", req->envp),
-      FCGX_GetParam("HTTP_IF_UNMODIFIED_SINCE", req->envp)};
+      frb_request_method(req), frb_request_param(req, "HTTP_IF_MATCH"),
+      frb_request_param(req, "HTTP_IF_NONE_MATCH"),
+      frb_request_param(req, "HTTP_IF_MODIFIED_SINCE"),
+      frb_request_param(req, "HTTP_IF_UNMODIFIED_SINCE")};
   int rc;
 
   frb_header_set(r, "ETag", "\"v1\"");
@@ -201,13 +197,15 @@ static void json(frb_response *r) {
   frb_write(r, "{\"ok\":true}\n", 12);
 }
 
-static void serve(frb_response *r, FCGX_Request *req) {
-  const char *uri = FCGX_GetParam("REQUEST_URI", req->envp);
+static void serve(frb_request *req, void *ctx) {
+  frb_response *r = frb_request_response(req);
+  const char *uri = frb_request_uri(req);
   const char *query;
   char path[256];
   size_t n;
 
-  if (!uri || *uri != '/')
+  (void)ctx;
+  if (*uri != '/')
     uri = "/";
   n = strcspn(uri, "?");
   query = uri[n] == '?' ? uri + n + 1 : "";
@@ -226,57 +224,31 @@ static void serve(frb_response *r, FCGX_Request *req) {
     frozen(r);
   else
     text(r, 404, "no such tool\n");
-  frb_finish(r);
-}
-
-static void *worker_main(void *arg) {
-  int fd = *(const int *)arg;
-  FCGX_Request req;
-  frb_response *r = NULL;
-
-  FCGX_InitRequest(&req, fd, 0);
-  while (FCGX_Accept_r(&req) >= 0) {
-    if (!r ? !(r = frb_new_fcgx(req.out))
-           : frb_reset_fcgx(r, req.out) != FRB_OK) {
-      fprintf(stderr, "tools: out of memory for a response\n");
-      break;
-    }
-    serve(r, &req);
-  }
-  FCGX_Finish_r(&req);
-  frb_free(r);
-  return NULL;
 }
 
 int main(int argc, char **argv) {
-  pthread_t tid[MAX_WORKERS];
-  int nworkers = 4, fd, opt;
+  struct frb_fcgi_config fc = {.unix_mode = 0666, .workers = 4};
+  int opt, rc;
 
   while ((opt = getopt(argc, argv, "t:d:")) != -1) {
     switch (opt) {
-    case 't': nworkers = atoi(optarg); break;
+    case 't': fc.workers = atoi(optarg); break;
     case 'd': file_dir = optarg; break;
-    default: nworkers = -1;
+    default: fc.workers = -1;
     }
   }
-  if (nworkers < 1 || nworkers > MAX_WORKERS || argc - optind > 1) {
+  if (fc.workers < 1 || fc.workers > MAX_WORKERS || argc - optind > 1) {
     fprintf(stderr, "usage: tools [-t WORKERS] [-d FILE_DIR] "
                     "[unix:PATH | HOST:PORT]\n");
     return 2;
   }
-  if ((fd = ex_listen(optind < argc ? argv[optind] : NULL)) < 0 ||
-      ex_stop_on_signals(fd) != 0)
-    return 1;
-  for (int i = 0; i < nworkers; i++)
-    if (pthread_create(&tid[i], NULL, worker_main, &fd) != 0) {
-      fprintf(stderr, "tools: cannot start worker %d\n", i);
-      return 1;
-    }
-  fprintf(stderr, "tools: %d workers, files in %s, ready\n", nworkers,
+  fc.listen = optind < argc ? argv[optind] : NULL;
+  fprintf(stderr, "tools: %d workers, files in %s, ready\n", fc.workers,
           file_dir);
-  for (int i = 0; i < nworkers; i++)
-    pthread_join(tid[i], NULL);
-  ex_cleanup();
+  if ((rc = frb_fcgi_serve(&fc, serve, NULL)) != FRB_OK) {
+    fprintf(stderr, "tools: %s\n", frb_strerror(rc));
+    return 1;
+  }
   fprintf(stderr, "tools: stopped\n");
   return 0;
 }

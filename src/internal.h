@@ -64,6 +64,8 @@ struct frb_response {
   frb__flush_fn flush; /* NULL: the sink keeps nothing back */
   void *ctx;
   int failed;
+  size_t head_sent; /* bytes the sink took, for access logs */
+  unsigned long long body_sent;
   char *body;
   size_t body_len;
   size_t body_cap;
@@ -76,6 +78,9 @@ struct frb_response {
 
 /* libfcgi's output stream buffer is 8192 bytes, the record header included. */
 #define FRB_FCGX_RECORD_PAYLOAD (8192u - 8u)
+
+/* output.c: what the sink took since the last reset. */
+void frb__bytes_sent(frb_response *r, size_t *head, unsigned long long *body);
 
 /* known.c */
 #define FRB_KNOWN_SINGLE 1u  /* one line at most */

@@ -33,11 +33,21 @@ static int claim_step(frb_response *r, const void *arg, struct frb_need *need) {
   return rc;
 }
 
+/* Fixed bytes that need no allocation: what goes out instead of a head that
+ * cannot be sent, so that a response is never silently empty. */
+static const char fallback_500[] = "Status: 500 Internal Server Error\r\n"
+                                   "Content-Type: text/plain; charset=utf-8\r\n"
+                                   "Content-Length: 0\r\n\r\n";
+
 static int sink(frb_response *r, const void *buf, size_t len) {
   if (r->write(r->ctx, buf, len) != 0) {
     r->failed = 1;
     return FRB_EIO;
   }
+  if (buf == r->head.buf || buf == fallback_500)
+    r->head_sent += len;
+  else
+    r->body_sent += len;
   return FRB_OK;
 }
 
@@ -45,12 +55,6 @@ static int sink(frb_response *r, const void *buf, size_t len) {
 static int body_out(frb_response *r, const void *buf, size_t len) {
   return r->head_only ? FRB_OK : sink(r, buf, len);
 }
-
-/* Fixed bytes that need no allocation: what goes out instead of a head that
- * cannot be sent, so that a response is never silently empty. */
-static const char fallback_500[] = "Status: 500 Internal Server Error\r\n"
-                                   "Content-Type: text/plain; charset=utf-8\r\n"
-                                   "Content-Length: 0\r\n\r\n";
 
 /* Called with io held.  The response is over: the header calls answer
  * FRB_ESENT, the held-back body is dropped; 'err' goes back to the caller
@@ -62,6 +66,13 @@ static int send_fallback(frb_response *r, int err) {
   r->body_len = 0;
   sink(r, fallback_500, sizeof fallback_500 - 1);
   return err;
+}
+
+void frb__bytes_sent(frb_response *r, size_t *head, unsigned long long *body) {
+  pthread_mutex_lock(&r->io);
+  *head = r->head_sent;
+  *body = r->body_sent;
+  pthread_mutex_unlock(&r->io);
 }
 
 /* Called with io held: claims the head and writes it, then any body that

@@ -102,6 +102,8 @@ int frb__reset_sink(frb_response *r, frb_write_fn write, frb__flush_fn flush,
   r->record_payload = 0;
   r->head_only = 0;
   r->failed = 0;
+  r->head_sent = 0;
+  r->body_sent = 0;
   r->body_len = 0;
   pthread_mutex_unlock(&r->io);
   return FRB_OK;

@@ -384,6 +384,7 @@ check "pair: after the kill b2 answers ($code, X-Served-By: $(header X-Served-By
   [ "$code" = 200 -a "$(header X-Served-By)" = b2 ]
 info "nginx error log: $(grep -m1 'b1.sock' "$d/nginx-error.log")"
 
+. "$here/runner.sh" # frb_fcgi_serve: kept connections, SIGTERM drain
 echo
 echo "=== clean exit on signals while idle (t=${SECONDS}s)"
 stop_by() {
