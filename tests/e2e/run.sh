@@ -397,6 +397,11 @@ check "hello: exits with status 0 on SIGINT while idle in FCGX_Accept_r" stop_by
 check "fanout (b2, 4 idle workers): exits with status 0 on SIGTERM" stop_by TERM "$b2_pid"
 check "fanout removed its unix socket on exit" [ ! -e "$s2" ]
 
+. "$here/lighttpd.sh"
+. "$here/h2o.sh"
+. "$here/caddy.sh"
+. "$here/fcgid.sh"
+
 echo
 echo "=== logs (t=${SECONDS}s)"
 info "nginx error log lines: $(wc -l <"$d/nginx-error.log"), Apache error log lines: $(wc -l <"$d/apache-error.log")"
