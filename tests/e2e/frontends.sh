@@ -40,8 +40,15 @@ fe_start() {
     # Until the port opens or the server gives up (a bad config: at once).
     e2e_wait_for eval "e2e_port_open $fe_port || ! e2e_alive $fe_pid"
     if e2e_port_open "$fe_port" && sleep 0.3 && e2e_alive "$fe_pid" &&
-      ! grep -qiE 'address already in use|could not bind|emerg' "$d/$name".out "$d/$name"-error.log; then
-      return 0
+      ! grep -qiE 'address already in use|could not bind|emerg' "$d/$name".out "$d/$name"-error.log 2>/dev/null; then
+      # A server that runs but cannot reach the app would make every
+      # check below wait for its timeout: one probe decides.
+      [ "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$fe_port/")" = 200 ] &&
+        return 0
+      echo "e2e: $name on port $fe_port does not serve the app:"
+      tail -n 5 "$d/$name"-error.log 2>/dev/null | sed 's/^/      /'
+      e2e_stop "$fe_pid" 3
+      return 1
     fi
     echo "e2e: $name start attempt $attempt failed:"
     tail -n 5 "$d/$name".out "$d/$name"-error.log 2>/dev/null | sed 's/^/      /'
