@@ -179,6 +179,8 @@ fe_load() {
 fe_common() {
   local via=$1 base=$2
   fetch "$base/"
+  # Kept for the README's table (E2E_KEEP=1): names, order, joins.
+  cp "$d/h.txt" "$d/$via-fanout-head.txt"
   check_fanout "$via"
   fe_statuses "$via" "$base"
   check_big "$via" "$base" $((10 * MiB))
