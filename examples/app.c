@@ -250,6 +250,7 @@ static int refuse_head(frb_response *r, unsigned pads, size_t bytes,
  * status line, Content-Type, Content-Length, pads and the final CRLF. */
 static int head_size_page(frb_response *r, const char *query) {
   unsigned long long bytes, limit = FRB_DEFAULT_HEAD_BYTES, buffer;
+  unsigned long long fields = 100000;
   char body[128], clen[24], name[24], value[PAD_LINE + 128];
   size_t base, left;
   unsigned pads = 0;
@@ -261,12 +262,15 @@ static int head_size_page(frb_response *r, const char *query) {
       (query_number(query, "buffer", &buffer) &&
        frb_set_limit(r, FRB_LIMIT_SERVER_BUFFER, (size_t)buffer) != FRB_OK)) {
     frb_set_status(r, 400);
-    say(r, "use /head-size?bytes=N[&limit=M|&buffer=B], N <= 1000000\n");
+    say(r, "use /head-size?bytes=N[&limit=M|&buffer=B][&fields=F], N <= "
+           "1000000\n");
     return finish(r, "head-size");
   }
   /* 100-byte pad lines: a large head has hundreds (fine for nginx and
-   * Apache; h2o takes at most 100). */
-  frb_set_limit(r, FRB_LIMIT_FIELDS, 100000);
+   * Apache), so the field limit is raised unless fields=N says otherwise
+   * (h2o takes at most 100: fields=100 keeps libfrb's default). */
+  query_number(query, "fields", &fields);
+  frb_set_limit(r, FRB_LIMIT_FIELDS, (size_t)fields);
   snprintf(body, sizeof body,
            "head-size: this response has a %llu-byte head "
            "(limit %llu)\n",

@@ -12,6 +12,8 @@ packages=(
   mandoc
   # end-to-end tests and the demo
   nginx apache2 curl spawn-fcgi wrk procps libapache2-mod-xsendfile
+  # more front ends (tests/e2e/{lighttpd,h2o,caddy,fcgid}.sh)
+  lighttpd h2o caddy libapache2-mod-fcgid nghttp2-client
   # hardening: libFuzzer, LeakSanitizer runtime, valgrind
   clang libclang-rt-14-dev valgrind
   # benchmarks (outside references)

@@ -16,8 +16,13 @@ end
 
 function response(status, headers, body)
   local ok = status == 200
+  -- Field names are case-insensitive (RFC 9110 5.1): h2o lowercases them.
+  local lower = {}
+  for name, value in pairs(headers) do
+    lower[name:lower()] = value
+  end
   for k = 0, 7 do
-    if headers["X-Part-" .. k] ~= ("k=" .. k .. ";sq=" .. k * k) then
+    if lower["x-part-" .. k] ~= ("k=" .. k .. ";sq=" .. k * k) then
       ok = false
     end
   end

@@ -401,6 +401,10 @@ check "fanout (b2, 4 idle workers): exits with status 0 on SIGTERM" stop_by TERM
 check "fanout removed its unix socket on exit" [ ! -e "$s2" ]
 
 . "$here/tools.sh" && tools_e2e "$build"
+. "$here/lighttpd.sh"
+. "$here/h2o.sh"
+. "$here/caddy.sh"
+. "$here/fcgid.sh"
 
 echo
 echo "=== logs (t=${SECONDS}s)"
