@@ -67,7 +67,7 @@ if fe_have fcgid apache2 "$E2E_APACHE_MODULES/mod_fcgid.so" && fe_start fcgid; t
   fe_head_method fcgid "$fe_port" "/"
   fe_head_scan fcgid "$fcg" 4087 9879 9979 65535 65536 131072 262144 300000
   fe_disconnect fcgid "$fcg" "$d/fcgid-error.log" fcgid_app_pids
-  fe_load fcgid "$fcg/"
+  fe_warm=1 fe_load fcgid "$fcg/"
   grep -v 'AH00489\|AH00094\|AH00491\|^big: stopped' "$d/fcgid-error.log" | head -3 | sed 's/^/      fcgid: /'
   e2e_stop "$fe_pid"
 else
