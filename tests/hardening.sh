@@ -25,8 +25,9 @@ summary=()
 
 mkdir -p "$out"
 lib=()
+# The library without the sources that include the libfcgi binding.
 for f in "$top"/src/*.c; do
-  [ "$(basename "$f")" = fcgi.c ] || lib+=("$f")
+  grep -qE '^#include "(frb_fcgi|serve)\.h"' "$f" || lib+=("$f")
 done
 cflags=(-std=c11 -g -O1 -fno-omit-frame-pointer -D_XOPEN_SOURCE=700
   -I"$top/include" -I"$top/src" -I"$top/tests/hardening" -pthread)

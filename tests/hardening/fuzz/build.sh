@@ -23,7 +23,7 @@ cflags=(-std=c11 -g -O1 -fno-omit-frame-pointer -D_XOPEN_SOURCE=700
 # The library without the libfcgi binding: the harnesses need no FastCGI.
 lib=()
 for f in "$top"/src/*.c; do
-  [ "$(basename "$f")" = fcgi.c ] || lib+=("$f")
+  grep -qE '^#include "(frb_fcgi|serve)\.h"' "$f" || lib+=("$f")
 done
 
 status=0
