@@ -93,11 +93,25 @@ int frb__head_want_room(const struct frb_head *h, size_t bytes,
                         uint32_t nfields, struct frb_need *need);
 
 /* keys.c: a head's lines in its index */
+
+/* What a step's lookup found (e, NULL for absent), kept for the append that
+ * follows in the same step, so that entering the new line does not probe
+ * for the same key again.  Only valid while the index is unchanged. */
+struct frb_key_hint {
+  struct frb_ientry *e;
+  uint32_t hash;
+  uint32_t len; /* of the cookie name; 0 for a field name */
+  int cookie;
+};
+
 struct frb_ientry *frb__key_find(const struct frb_head *h,
-                                 const struct frb_field_arg *a);
-void frb__key_field(struct frb_head *h, uint32_t i);
+                                 const struct frb_field_arg *a,
+                                 struct frb_key_hint *hint);
+void frb__key_field(struct frb_head *h, uint32_t i,
+                    const struct frb_key_hint *hint);
 void frb__unkey_field(struct frb_head *h, uint32_t i);
-void frb__key_cookie(struct frb_head *h, uint32_t i);
+void frb__key_cookie(struct frb_head *h, uint32_t i,
+                     const struct frb_key_hint *hint);
 void frb__unkey_cookie(struct frb_head *h, uint32_t i);
 void frb__key_moved(struct frb_head *h, uint32_t from, uint32_t to);
 

@@ -88,6 +88,6 @@ void frb__head_adopt(struct frb_head *h, const struct frb_need *need,
      * response (frb_reset keeps the room) never again. */
     index_on(h);
     for (uint32_t i = 0; i < h->nfields; i++)
-      frb__key_field(h, i);
+      frb__key_field(h, i, NULL);
   }
 }
