@@ -76,25 +76,39 @@ static inline uint32_t finish_hash(uint64_t h, size_t len) {
  * ASCII case folding (it also pairs '^' with '~'), so names equal under
  * frb__name_eq always hash alike and a rare extra pair only costs a
  * compare. */
+/* The last len % 8 bytes of a name as one word, as memcpy into a zeroed
+ * word would give them: a name of 8 bytes or more reads its last 8 and
+ * shifts, so no call is made for the tail. */
+static inline uint64_t tail_word(const unsigned char *p, size_t len) {
+  size_t r = len % 8;
+  uint64_t w = 0;
+
+  if (r == 0)
+    return 0;
+  if (len < 8) {
+    memcpy(&w, p, r);
+    return le64(w);
+  }
+  memcpy(&w, p + len - 8, 8);
+  return le64(w) >> (8 * (8 - r));
+}
+
 int frb__check_name(const char *name, struct frb_field_arg *f) {
   const unsigned char *p = (const unsigned char *)name;
-  size_t len = strlen(name), i;
+  size_t len = 0, i;
   uint64_t h = 0x243f6a8885a308d3ull, w;
-  unsigned char ok = 1;
 
-  if (len == 0 || len > FRB_MAX_HEAD_BYTES)
-    return FRB_EINVAL;
-  for (i = 0; i < len; i++)
-    ok &= (unsigned char)(name_fold[p[i]] != 0);
-  if (!ok)
+  /* One pass finds the end and checks every byte: the NUL is no tchar, so
+   * the scan stops at the end or at the first bad byte. */
+  while (name_fold[p[len]])
+    len++;
+  if (p[len] != '\0' || len == 0 || len > FRB_MAX_HEAD_BYTES)
     return FRB_EINVAL;
   for (i = 0; i + 8 <= len; i += 8) {
     memcpy(&w, p + i, 8);
     h = mix_word(h, le64(w) | 0x2020202020202020ull);
   }
-  w = 0;
-  memcpy(&w, p + i, len - i);
-  h = mix_word(h, le64(w) | 0x2020202020202020ull);
+  h = mix_word(h, tail_word(p, len) | 0x2020202020202020ull);
   f->name = name;
   f->name_len = (uint32_t)len;
   f->hash = finish_hash(h, len);
