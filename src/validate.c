@@ -131,20 +131,43 @@ static inline __m128i bad_bytes(__m128i v) {
   return _mm_or_si128(ctl, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
 }
 
-/* 16 bytes a step; the tail is copied into a block padded with a good byte
- * so that it takes one step too and nothing past the string is read. */
+/* Fewer than 16 bytes as one block: two overlapping loads cover them all
+ * (a byte seen twice is checked twice), and the rest is a good byte, so
+ * nothing past the string is read and no call is made. */
+static inline __m128i short_block(const unsigned char *p, size_t len) {
+  uint64_t a, b;
+  uint32_t c = 0x61616161u, d;
+
+  if (len >= 8) {
+    memcpy(&a, p, 8);
+    memcpy(&b, p + len - 8, 8);
+    return _mm_set_epi64x((long long)b, (long long)a);
+  }
+  if (len >= 4) {
+    memcpy(&c, p, 4);
+    memcpy(&d, p + len - 4, 4);
+    return _mm_set_epi32(0x61616161, 0x61616161, (int)d, (int)c);
+  }
+  for (size_t i = 0; i < len; i++)
+    ((unsigned char *)&c)[i] = p[i];
+  return _mm_set_epi32(0x61616161, 0x61616161, 0x61616161, (int)c);
+}
+
+/* 16 bytes a step; the last step overlaps the one before it when len is
+ * no multiple of 16. */
 static int content_ok(const unsigned char *p, size_t len) {
-  unsigned char tail[16];
-  __m128i bad = _mm_setzero_si128();
+  __m128i bad = _mm_setzero_si128(), last;
   size_t i = 0;
 
   for (; i + 16 <= len; i += 16)
     bad = _mm_or_si128(bad, bad_bytes(_mm_loadu_si128(
                                 (const __m128i *)(const void *)(p + i))));
-  memset(tail, 'a', sizeof tail);
-  memcpy(tail, p + i, len - i);
-  bad = _mm_or_si128(
-      bad, bad_bytes(_mm_loadu_si128((const __m128i *)(const void *)tail)));
+  if (i < len) {
+    last = len >= 16
+               ? _mm_loadu_si128((const __m128i *)(const void *)(p + len - 16))
+               : short_block(p, len);
+    bad = _mm_or_si128(bad, bad_bytes(last));
+  }
   return _mm_movemask_epi8(bad) == 0;
 }
 #else
