@@ -81,8 +81,22 @@ struct frb_response {
 #define FRB_KNOWN_SINGLE 1u  /* one line at most */
 #define FRB_KNOWN_REFUSED 2u /* never set or added by a header call */
 enum frb_kind frb__known_kind(const char *name, size_t len, uint32_t hash);
-const struct frb_field_arg *frb__known_arg(enum frb_kind kind);
-unsigned frb__known_flags(enum frb_kind kind);
+/* The table itself is visible so that these two reads are inlined: they
+ * run in every header call and in every admission. */
+struct frb_known {
+  struct frb_field_arg arg;
+  unsigned flags;
+};
+extern const struct frb_known frb__known[FRB_KIND_COUNT];
+
+/* The prepared name; for Content-Type the value is the default type. */
+static inline const struct frb_field_arg *frb__known_arg(enum frb_kind kind) {
+  return &frb__known[kind].arg;
+}
+
+static inline unsigned frb__known_flags(enum frb_kind kind) {
+  return frb__known[kind].flags;
+}
 
 static inline int frb__kind_single_valued(enum frb_kind kind) {
   return (frb__known_flags(kind) & FRB_KNOWN_SINGLE) != 0;
