@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "frb.h"
 #include "head.h"
@@ -147,7 +148,13 @@ const char *frb__reason(int code);
 
 /* format.c */
 char *frb__put_uint(char *out, unsigned long long v, int width);
-char *frb__put_str(char *out, const char *s);
+/* Inline so that a literal's length and copy are resolved at compile time. */
+static inline char *frb__put_str(char *out, const char *s) {
+  size_t n = strlen(s);
+
+  memcpy(out, s, n);
+  return out + n;
+}
 char *frb__put_date(char *out, long long t);
 
 /* response.c: frb_new and frb_reset with a flush hook for the sink. */
