@@ -101,7 +101,10 @@ void frb__key_field(struct frb_head *h, uint32_t i,
   struct key k = {h, line_at(h, i), f->name_len};
 
   count_in(&h->ix, f->hash, 0, name_is, &k, i, hint);
-  frb__key_cookie(h, i, hint);
+  if (f->set_cookie)
+    frb__key_cookie(h, i, hint);
+  else
+    h->fields[i].cookie_len = 0; /* what frb__key_cookie would leave */
 }
 
 /* The next line after i with the key of entry e's first line. */

@@ -93,6 +93,22 @@ static inline uint64_t tail_word(const unsigned char *p, size_t len) {
   return le64(w) >> (8 * (8 - r));
 }
 
+/* Given that p[len] is a tchar, the end of its run: four bytes a loop, each
+ * read only once the one before it was a tchar, so never past the NUL. */
+static inline size_t tchar_run(const unsigned char *p, size_t len) {
+  for (;;) {
+    if (!name_fold[p[len + 1]])
+      return len + 1;
+    if (!name_fold[p[len + 2]])
+      return len + 2;
+    if (!name_fold[p[len + 3]])
+      return len + 3;
+    if (!name_fold[p[len + 4]])
+      return len + 4;
+    len += 4;
+  }
+}
+
 int frb__check_name(const char *name, struct frb_field_arg *f) {
   const unsigned char *p = (const unsigned char *)name;
   size_t len = 0, i;
@@ -101,7 +117,7 @@ int frb__check_name(const char *name, struct frb_field_arg *f) {
   /* One pass finds the end and checks every byte: the NUL is no tchar, so
    * the scan stops at the end or at the first bad byte. */
   while (name_fold[p[len]])
-    len++;
+    len = tchar_run(p, len);
   if (p[len] != '\0' || len == 0 || len > FRB_MAX_HEAD_BYTES)
     return FRB_EINVAL;
   for (i = 0; i + 8 <= len; i += 8) {
