@@ -51,20 +51,6 @@ uint32_t frb__bytes_hash(const char *p, uint32_t len) {
   return (uint32_t)(h ^ (h >> 29));
 }
 
-/* The caller knows the key is absent and that there is room. */
-struct frb_ientry *frb__index_insert(struct frb_index *ix, uint32_t hash,
-                                     int cookie, uint32_t first) {
-  uint32_t i = frb__index_home(hash) & ix->mask;
-
-  while (frb__index_live(ix, &ix->e[i]))
-    i = (i + 1) & ix->mask;
-  ix->e[i].hash = hash;
-  ix->e[i].tag = ix->gen << 1 | (uint32_t)(cookie != 0);
-  ix->e[i].first = first;
-  ix->e[i].count = 1;
-  return &ix->e[i];
-}
-
 /* Moves later entries of the same run back into the hole, so that a probe
  * never stops early at it. */
 void frb__index_remove(struct frb_index *ix, struct frb_ientry *slot) {
