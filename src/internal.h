@@ -104,8 +104,15 @@ static inline int frb__kind_single_valued(enum frb_kind kind) {
 }
 
 /* room.c */
-int frb__head_want_room(const struct frb_head *h, size_t bytes,
-                        uint32_t nfields, struct frb_need *need);
+/* Whether the head has room for bytes and nfields more, else FRB__GROW with
+ * what to allocate in *need.  The common case, room enough, is inline: every
+ * admitted change asks. */
+static inline int frb__head_want_room(const struct frb_head *h, size_t bytes,
+                                      uint32_t nfields, struct frb_need *need) {
+  if (h->len + bytes <= h->cap && h->nfields + nfields <= h->fields_cap)
+    return FRB_OK;
+  return frb__head_ask_room(h, bytes, nfields, need);
+}
 
 /* keys.c: a head's lines in its index */
 
