@@ -68,14 +68,14 @@ static int domain_ok(const char *d) {
   return label > 0 && d[-1] != '-';
 }
 
-static int has_prefix_nocase(const char *s, const char *prefix) {
-  size_t n = strlen(prefix);
-  return strlen(s) >= n && frb__name_eq(s, prefix, n);
-}
+/* The name's length is known already: no strlen on each test. */
+#define HAS_PREFIX_NOCASE(s, len, prefix)                                      \
+  ((len) >= sizeof prefix - 1 && frb__name_eq(s, prefix, sizeof prefix - 1))
 
 /* The cookie prefixes and SameSite=None / Partitioned only work with Secure;
  * browsers silently drop such cookies, so refuse them up front. */
-static int attrs_ok(const char *name, const struct frb_cookie *c) {
+static int attrs_ok(const char *name, size_t name_len,
+                    const struct frb_cookie *c) {
   /* A Path that does not start with '/' is replaced by the default path
    * (RFC 6265bis 5.6.4): the cookie would not go where it was meant to. */
   if (c->path && (!attr_value_ok(c->path) || c->path[0] != '/'))
@@ -85,10 +85,10 @@ static int attrs_ok(const char *name, const struct frb_cookie *c) {
   if (c->same_site < FRB_SAMESITE_DEFAULT || c->same_site > FRB_SAMESITE_NONE)
     return 0;
   if (!c->secure && (c->same_site == FRB_SAMESITE_NONE || c->partitioned ||
-                     has_prefix_nocase(name, "__Secure-") ||
-                     has_prefix_nocase(name, "__Host-")))
+                     HAS_PREFIX_NOCASE(name, name_len, "__Secure-") ||
+                     HAS_PREFIX_NOCASE(name, name_len, "__Host-")))
     return 0;
-  if (has_prefix_nocase(name, "__Host-") &&
+  if (HAS_PREFIX_NOCASE(name, name_len, "__Host-") &&
       (c->domain || !c->path || strcmp(c->path, "/") != 0))
     return 0;
   /* IMF-fixdate has a four-digit year; cookies predate nothing before 1601. */
@@ -154,7 +154,8 @@ FRB_EXTERN int frb_cookie_add(frb_response *r, const char *name,
     attrs = &none;
   value_len = strlen(value);
   if (frb__check_name(name, &cookie_name) != FRB_OK ||
-      !cookie_value_ok(value, value_len) || !attrs_ok(name, attrs))
+      !cookie_value_ok(value, value_len) ||
+      !attrs_ok(name, cookie_name.name_len, attrs))
     return FRB_EINVAL;
   len = cookie_len(cookie_name.name_len, value_len, attrs);
   if (len > FRB_MAX_HEAD_BYTES)

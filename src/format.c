@@ -23,13 +23,6 @@ char *frb__put_uint(char *out, unsigned long long v, int width) {
   return out;
 }
 
-char *frb__put_str(char *out, const char *s) {
-  size_t n = strlen(s);
-
-  memcpy(out, s, n);
-  return out + n;
-}
-
 /* Gregorian date from days since 1970-01-01. */
 static void civil_from_days(long long z, long long *y, unsigned *m,
                             unsigned *d) {

@@ -33,8 +33,8 @@ static inline int field_matches(const struct frb_head *h,
 /* The first line of a field (or cookie), through the index, and in *n how
  * many lines it has, so that a field of one line never walks on. */
 static long find_lines(const struct frb_head *h, const struct frb_field_arg *a,
-                       uint32_t *n) {
-  const struct frb_ientry *e = frb__key_find(h, a);
+                       uint32_t *n, struct frb_key_hint *hint) {
+  const struct frb_ientry *e = frb__key_find(h, a, hint);
 
   *n = e ? e->count : 0;
   return e ? (long)e->first : -1;
@@ -43,7 +43,7 @@ static long find_lines(const struct frb_head *h, const struct frb_field_arg *a,
 static long find_first(const struct frb_head *h,
                        const struct frb_field_arg *a) {
   uint32_t n;
-  return find_lines(h, a, &n);
+  return find_lines(h, a, &n, NULL);
 }
 
 /* Later lines: only a field of several lines walks on. */
@@ -66,8 +66,9 @@ static void put_value(char *line, uint32_t name_len, const char *value,
   *p = '\n';
 }
 
-/* Caller has checked the limit and the room. */
-void frb__head_append(struct frb_head *h, const struct frb_field_arg *a) {
+/* Caller has checked the limit and the room; hint is its lookup or NULL. */
+void frb__head_append(struct frb_head *h, const struct frb_field_arg *a,
+                      const struct frb_key_hint *hint) {
   uint32_t i = h->nfields++;
   struct frb_field *f = &h->fields[i];
 
@@ -79,7 +80,7 @@ void frb__head_append(struct frb_head *h, const struct frb_field_arg *a) {
   put_value(h->buf + h->len, a->name_len, a->value, a->value_len);
   h->len += f->len;
   f->set_cookie = a->kind == FRB_KIND_SET_COOKIE;
-  frb__key_field(h, i);
+  frb__key_field(h, i, hint);
 }
 
 /* Moves everything after line i so that line i becomes new_len bytes long. */
@@ -132,6 +133,7 @@ struct set_plan {
   uint32_t new_len; /* of the rewritten or appended line */
   uint32_t later;   /* bytes of the later lines of the same field */
   int64_t delta;
+  struct frb_key_hint hint; /* the lookup, for an append */
 };
 
 static void plan_set(const struct frb_head *h, const struct frb_field_arg *a,
@@ -140,7 +142,7 @@ static void plan_set(const struct frb_head *h, const struct frb_field_arg *a,
   uint32_t n;
 
   p->later = 0;
-  if ((p->first = find_lines(h, a, &n)) < 0) {
+  if ((p->first = find_lines(h, a, &n, &p->hint)) < 0) {
     p->new_len = line_len(a->name_len, a->value_len);
     p->delta = p->new_len;
     return;
@@ -158,7 +160,7 @@ static void apply_set(struct frb_head *h, const struct frb_field_arg *a,
   struct frb_field *f;
 
   if (p->first < 0) {
-    frb__head_append(h, a);
+    frb__head_append(h, a, &p->hint);
     return;
   }
   f = &h->fields[p->first];
@@ -170,7 +172,7 @@ static void apply_set(struct frb_head *h, const struct frb_field_arg *a,
   if (p->new_len != f->len)
     resize_line(h, (uint32_t)p->first, p->new_len);
   put_value(header_region(h) + f->off, f->name_len, a->value, a->value_len);
-  frb__key_cookie(h, (uint32_t)p->first);
+  frb__key_cookie(h, (uint32_t)p->first, NULL);
 }
 
 int frb__head_set(struct frb_head *h, const struct frb_field_arg *a,
@@ -192,8 +194,10 @@ int frb__head_set(struct frb_head *h, const struct frb_field_arg *a,
 int frb__head_add(struct frb_head *h, const struct frb_field_arg *a,
                   struct frb_need *need) {
   struct frb_field_arg spelled;
+  struct frb_key_hint hint;
   uint32_t new_len = line_len(a->name_len, a->value_len);
-  long first = find_first(h, a);
+  uint32_t n;
+  long first = find_lines(h, a, &n, &hint);
   struct frb_change c = {new_len, 1, h->status, a->kind, 1};
   int rc;
 
@@ -208,14 +212,14 @@ int frb__head_add(struct frb_head *h, const struct frb_field_arg *a,
     spelled.name = header_region(h) + h->fields[first].off;
     a = &spelled;
   }
-  frb__head_append(h, a);
+  frb__head_append(h, a, &hint);
   frb__head_note(h, &c);
   return FRB_OK;
 }
 
 int frb__head_del(struct frb_head *h, const struct frb_field_arg *a) {
   uint32_t n;
-  long first = find_lines(h, a, &n);
+  long first = find_lines(h, a, &n, NULL);
   struct frb_change c = {0, 0, h->status, a->kind, 0};
   int rc;
 

@@ -97,9 +97,11 @@ void frb__head_start(struct frb_head *h);
 void frb__head_adopt(struct frb_head *h, const struct frb_need *need,
                      char **buf, struct frb_field **fields);
 /* The store's primitives that head_rules.c builds on. */
-int frb__head_want_room(const struct frb_head *h, size_t bytes,
-                        uint32_t nfields, struct frb_need *need);
-void frb__head_append(struct frb_head *h, const struct frb_field_arg *a);
+int frb__head_ask_room(const struct frb_head *h, size_t bytes, uint32_t nfields,
+                       struct frb_need *need);
+struct frb_key_hint;
+void frb__head_append(struct frb_head *h, const struct frb_field_arg *a,
+                      const struct frb_key_hint *hint);
 
 size_t frb__head_fields_bytes(uint32_t fields);
 

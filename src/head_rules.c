@@ -222,9 +222,9 @@ int frb__head_close(struct frb_head *h, int finish, size_t body_len,
   if ((rc = frb__head_want_room(h, extra + 2, 2, need)) != FRB_OK)
     return rc;
   if (add_ct)
-    frb__head_append(h, ct);
+    frb__head_append(h, ct, NULL);
   if (add_cl)
-    frb__head_append(h, &cl);
+    frb__head_append(h, &cl, NULL);
   h->buf[h->len] = '\r';
   h->buf[h->len + 1] = '\n';
   *head_len = h->len + 2;

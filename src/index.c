@@ -4,10 +4,6 @@
 
 #include "index.h"
 
-static inline int live(const struct frb_index *ix, const struct frb_ientry *e) {
-  return (e->tag >> 1) == ix->gen;
-}
-
 void frb__index_init(struct frb_index *ix, struct frb_ientry *e, uint32_t cap) {
   memset(e, 0, cap * sizeof *e);
   ix->e = e;
@@ -23,20 +19,6 @@ void frb__index_clear(struct frb_index *ix) {
   }
 }
 
-struct frb_ientry *frb__index_find(const struct frb_index *ix, uint32_t hash,
-                                   int cookie, frb__key_eq_fn eq,
-                                   const void *ctx) {
-  uint32_t tag = ix->gen << 1 | (uint32_t)(cookie != 0);
-
-  for (uint32_t i = frb__index_home(hash) & ix->mask;; i = (i + 1) & ix->mask) {
-    struct frb_ientry *e = &ix->e[i];
-    if (!live(ix, e))
-      return NULL;
-    if (e->hash == hash && e->tag == tag && eq(ctx, e->first))
-      return e;
-  }
-}
-
 /* The entry whose first line is at 'first', if that line starts its key:
  * no bytes to compare, since positions are unique. */
 struct frb_ientry *frb__index_find_first(const struct frb_index *ix,
@@ -46,7 +28,7 @@ struct frb_ientry *frb__index_find_first(const struct frb_index *ix,
 
   for (uint32_t i = frb__index_home(hash) & ix->mask;; i = (i + 1) & ix->mask) {
     struct frb_ientry *e = &ix->e[i];
-    if (!live(ix, e))
+    if (!frb__index_live(ix, e))
       return NULL;
     if (e->first == first && e->hash == hash && e->tag == tag)
       return e;
@@ -69,20 +51,6 @@ uint32_t frb__bytes_hash(const char *p, uint32_t len) {
   return (uint32_t)(h ^ (h >> 29));
 }
 
-/* The caller knows the key is absent and that there is room. */
-struct frb_ientry *frb__index_insert(struct frb_index *ix, uint32_t hash,
-                                     int cookie, uint32_t first) {
-  uint32_t i = frb__index_home(hash) & ix->mask;
-
-  while (live(ix, &ix->e[i]))
-    i = (i + 1) & ix->mask;
-  ix->e[i].hash = hash;
-  ix->e[i].tag = ix->gen << 1 | (uint32_t)(cookie != 0);
-  ix->e[i].first = first;
-  ix->e[i].count = 1;
-  return &ix->e[i];
-}
-
 /* Moves later entries of the same run back into the hole, so that a probe
  * never stops early at it. */
 void frb__index_remove(struct frb_index *ix, struct frb_ientry *slot) {
@@ -91,7 +59,7 @@ void frb__index_remove(struct frb_index *ix, struct frb_ientry *slot) {
   for (;;) {
     uint32_t home;
     i = (i + 1) & ix->mask;
-    if (!live(ix, &ix->e[i]))
+    if (!frb__index_live(ix, &ix->e[i]))
       break;
     home = frb__index_home(ix->e[i].hash) & ix->mask;
     /* Stays put when its home lies cyclically in (hole, i]. */

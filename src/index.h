@@ -34,11 +34,6 @@ typedef int (*frb__key_eq_fn)(const void *ctx, uint32_t first);
 
 void frb__index_init(struct frb_index *ix, struct frb_ientry *e, uint32_t cap);
 void frb__index_clear(struct frb_index *ix);
-struct frb_ientry *frb__index_find(const struct frb_index *ix, uint32_t hash,
-                                   int cookie, frb__key_eq_fn eq,
-                                   const void *ctx);
-struct frb_ientry *frb__index_insert(struct frb_index *ix, uint32_t hash,
-                                     int cookie, uint32_t first);
 struct frb_ientry *frb__index_find_first(const struct frb_index *ix,
                                          uint32_t hash, int cookie,
                                          uint32_t first);
@@ -56,6 +51,44 @@ static inline uint32_t frb__index_home(uint32_t hash) {
 #else
   return hash;
 #endif
+}
+
+static inline int frb__index_live(const struct frb_index *ix,
+                                  const struct frb_ientry *e) {
+  return (e->tag >> 1) == ix->gen;
+}
+
+/* Inline, so that each caller's eq is a direct call its compiler can
+ * inline too: a lookup runs in every header call. */
+static inline struct frb_ientry *frb__index_find(const struct frb_index *ix,
+                                                 uint32_t hash, int cookie,
+                                                 frb__key_eq_fn eq,
+                                                 const void *ctx) {
+  uint32_t tag = ix->gen << 1 | (uint32_t)(cookie != 0);
+
+  for (uint32_t i = frb__index_home(hash) & ix->mask;; i = (i + 1) & ix->mask) {
+    struct frb_ientry *e = &ix->e[i];
+    if (!frb__index_live(ix, e))
+      return NULL;
+    if (e->hash == hash && e->tag == tag && eq(ctx, e->first))
+      return e;
+  }
+}
+
+/* The caller knows the key is absent and that there is room.  Inline like
+ * frb__index_find: every appended line runs it. */
+static inline struct frb_ientry *frb__index_insert(struct frb_index *ix,
+                                                   uint32_t hash, int cookie,
+                                                   uint32_t first) {
+  uint32_t i = frb__index_home(hash) & ix->mask;
+
+  while (frb__index_live(ix, &ix->e[i]))
+    i = (i + 1) & ix->mask;
+  ix->e[i].hash = hash;
+  ix->e[i].tag = ix->gen << 1 | (uint32_t)(cookie != 0);
+  ix->e[i].first = first;
+  ix->e[i].count = 1;
+  return &ix->e[i];
 }
 
 #endif /* FRB_INDEX_H */

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "frb.h"
 #include "head.h"
@@ -86,23 +87,58 @@ void frb__bytes_sent(frb_response *r, size_t *head, unsigned long long *body);
 #define FRB_KNOWN_SINGLE 1u  /* one line at most */
 #define FRB_KNOWN_REFUSED 2u /* never set or added by a header call */
 enum frb_kind frb__known_kind(const char *name, size_t len, uint32_t hash);
-const struct frb_field_arg *frb__known_arg(enum frb_kind kind);
-unsigned frb__known_flags(enum frb_kind kind);
+/* The table itself is visible so that these two reads are inlined: they
+ * run in every header call and in every admission. */
+struct frb_known {
+  struct frb_field_arg arg;
+  unsigned flags;
+};
+extern const struct frb_known frb__known[FRB_KIND_COUNT];
+
+/* The prepared name; for Content-Type the value is the default type. */
+static inline const struct frb_field_arg *frb__known_arg(enum frb_kind kind) {
+  return &frb__known[kind].arg;
+}
+
+static inline unsigned frb__known_flags(enum frb_kind kind) {
+  return frb__known[kind].flags;
+}
 
 static inline int frb__kind_single_valued(enum frb_kind kind) {
   return (frb__known_flags(kind) & FRB_KNOWN_SINGLE) != 0;
 }
 
 /* room.c */
-int frb__head_want_room(const struct frb_head *h, size_t bytes,
-                        uint32_t nfields, struct frb_need *need);
+/* Whether the head has room for bytes and nfields more, else FRB__GROW with
+ * what to allocate in *need.  The common case, room enough, is inline: every
+ * admitted change asks. */
+static inline int frb__head_want_room(const struct frb_head *h, size_t bytes,
+                                      uint32_t nfields, struct frb_need *need) {
+  if (h->len + bytes <= h->cap && h->nfields + nfields <= h->fields_cap)
+    return FRB_OK;
+  return frb__head_ask_room(h, bytes, nfields, need);
+}
 
 /* keys.c: a head's lines in its index */
+
+/* What a step's lookup found (e, NULL for absent), kept for the append that
+ * follows in the same step, so that entering the new line does not probe
+ * for the same key again.  Only valid while the index is unchanged. */
+struct frb_key_hint {
+  struct frb_ientry *e;
+  uint32_t hash;
+  uint32_t len; /* of the cookie name; 0 for a field name */
+  int cookie;
+};
+
 struct frb_ientry *frb__key_find(const struct frb_head *h,
-                                 const struct frb_field_arg *a);
-void frb__key_field(struct frb_head *h, uint32_t i);
+                                 const struct frb_field_arg *a,
+                                 struct frb_key_hint *hint);
+void frb__key_field(struct frb_head *h, uint32_t i,
+                    const struct frb_key_hint *hint);
 void frb__unkey_field(struct frb_head *h, uint32_t i);
-void frb__key_cookie(struct frb_head *h, uint32_t i);
+void frb__key_cookie(struct frb_head *h, uint32_t i,
+                     const struct frb_key_hint *hint);
 void frb__unkey_cookie(struct frb_head *h, uint32_t i);
 void frb__key_moved(struct frb_head *h, uint32_t from, uint32_t to);
 
@@ -124,7 +160,13 @@ const char *frb__reason(int code);
 
 /* format.c */
 char *frb__put_uint(char *out, unsigned long long v, int width);
-char *frb__put_str(char *out, const char *s);
+/* Inline so that a literal's length and copy are resolved at compile time. */
+static inline char *frb__put_str(char *out, const char *s) {
+  size_t n = strlen(s);
+
+  memcpy(out, s, n);
+  return out + n;
+}
 char *frb__put_date(char *out, long long t);
 
 /* response.c: frb_new and frb_reset with a flush hook for the sink. */

@@ -33,21 +33,37 @@ static int cookie_is(const void *ctx, uint32_t i) {
 }
 
 /* The entry of the field (or, with match_len, the cookie) an argument
- * names, or NULL. */
+ * names, or NULL; with hint, what was sought and found, for the append. */
 struct frb_ientry *frb__key_find(const struct frb_head *h,
-                                 const struct frb_field_arg *a) {
+                                 const struct frb_field_arg *a,
+                                 struct frb_key_hint *hint) {
   struct key k = {h, a->name, a->name_len};
+  struct frb_key_hint l = {NULL, a->hash, 0, 0};
 
-  if (a->match_len == 0)
-    return frb__index_find(&h->ix, a->hash, 0, name_is, &k);
-  k.p = a->value;
-  k.len = a->match_len - 1; /* without the '=' */
-  return frb__index_find(&h->ix, frb__bytes_hash(k.p, k.len), 1, cookie_is, &k);
+  if (a->match_len == 0) {
+    l.e = frb__index_find(&h->ix, l.hash, 0, name_is, &k);
+  } else {
+    k.p = a->value;
+    k.len = l.len = a->match_len - 1; /* without the '=' */
+    l.hash = frb__bytes_hash(k.p, k.len);
+    l.cookie = 1;
+    l.e = frb__index_find(&h->ix, l.hash, 1, cookie_is, &k);
+  }
+  if (hint)
+    *hint = l;
+  return l.e;
 }
 
-static void count_in(struct frb_index *ix, uint32_t hash, int cookie,
-                     frb__key_eq_fn eq, const struct key *k, uint32_t i) {
-  struct frb_ientry *e = frb__index_find(ix, hash, cookie, eq, k);
+/* The hint stands for the lookup only when it sought this very key: the
+ * same kind, hash and (for a cookie) name length, from the line's own
+ * bytes, since the appended line copies the argument the step looked up. */
+static inline __attribute__((always_inline)) void
+count_in(struct frb_index *ix, uint32_t hash, int cookie, frb__key_eq_fn eq,
+         const struct key *k, uint32_t i, const struct frb_key_hint *hint) {
+  struct frb_ientry *e = hint && hint->cookie == cookie && hint->hash == hash &&
+                                 (!cookie || hint->len == k->len)
+                             ? hint->e
+                             : frb__index_find(ix, hash, cookie, eq, k);
 
   if (!e) {
     frb__index_insert(ix, hash, cookie, i);
@@ -59,7 +75,8 @@ static void count_in(struct frb_index *ix, uint32_t hash, int cookie,
 }
 
 /* Enters a Set-Cookie line under its cookie name, read from its value. */
-void frb__key_cookie(struct frb_head *h, uint32_t i) {
+void frb__key_cookie(struct frb_head *h, uint32_t i,
+                     const struct frb_key_hint *hint) {
   struct frb_field *f = &h->fields[i];
   const char *eq;
   struct key k = {h, line_at(h, i) + f->name_len + 2, 0};
@@ -72,17 +89,22 @@ void frb__key_cookie(struct frb_head *h, uint32_t i) {
     return; /* no cookie name: no cookie call can match it */
   k.len = (uint32_t)(eq - k.p);
   f->chash = frb__bytes_hash(k.p, k.len);
-  count_in(&h->ix, f->chash, 1, cookie_is, &k, i);
+  count_in(&h->ix, f->chash, 1, cookie_is, &k, i, hint);
   f->cookie_len = k.len;
 }
 
-/* Enters line i under its keys. */
-void frb__key_field(struct frb_head *h, uint32_t i) {
+/* Enters line i under its keys; hint (or NULL) is the step's lookup, made
+ * with the index as it still is. */
+void frb__key_field(struct frb_head *h, uint32_t i,
+                    const struct frb_key_hint *hint) {
   const struct frb_field *f = &h->fields[i];
   struct key k = {h, line_at(h, i), f->name_len};
 
-  count_in(&h->ix, f->hash, 0, name_is, &k, i);
-  frb__key_cookie(h, i);
+  count_in(&h->ix, f->hash, 0, name_is, &k, i, hint);
+  if (f->set_cookie)
+    frb__key_cookie(h, i, hint);
+  else
+    h->fields[i].cookie_len = 0; /* what frb__key_cookie would leave */
 }
 
 /* The next line after i with the key of entry e's first line. */

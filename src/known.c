@@ -11,10 +11,7 @@
   [kind] = {{name, value, sizeof name - 1, sizeof value - 1, hash, 0, kind},   \
             flags}
 
-static const struct frb_known {
-  struct frb_field_arg arg;
-  unsigned flags;
-} known[FRB_KIND_COUNT] = {
+const struct frb_known frb__known[FRB_KIND_COUNT] = {
     KNOWN(FRB_KIND_PLAIN, "", "", 0, 0),
     /* The CGI pseudo-header (RFC 3875 6.3.3): frb_set_status writes it. */
     KNOWN(FRB_KIND_STATUS, "Status", "", 0xfa7e7f1bu, FRB_KNOWN_REFUSED),
@@ -47,17 +44,8 @@ enum frb_kind frb__known_kind(const char *name, size_t len, uint32_t hash) {
 
   if (len > KNOWN_MAX_LEN || by_len[len] == FRB_KIND_PLAIN)
     return FRB_KIND_PLAIN;
-  k = &known[by_len[len]].arg;
+  k = &frb__known[by_len[len]].arg;
   return k->hash == hash && frb__name_eq(name, k->name, len)
              ? (enum frb_kind)by_len[len]
              : FRB_KIND_PLAIN;
-}
-
-/* The prepared name; for Content-Type the value is the default type. */
-const struct frb_field_arg *frb__known_arg(enum frb_kind kind) {
-  return &known[kind].arg;
-}
-
-unsigned frb__known_flags(enum frb_kind kind) {
-  return known[kind].flags;
 }

@@ -44,8 +44,9 @@ void frb__head_free(struct frb_head *h) {
   frb__free(h->fields);
 }
 
-int frb__head_want_room(const struct frb_head *h, size_t bytes,
-                        uint32_t nfields, struct frb_need *need) {
+/* frb__head_want_room's slow path: how much to ask for. */
+int frb__head_ask_room(const struct frb_head *h, size_t bytes, uint32_t nfields,
+                       struct frb_need *need) {
   int short_of_room = 0;
 
   if (h->len + bytes > h->cap) {
@@ -88,6 +89,6 @@ void frb__head_adopt(struct frb_head *h, const struct frb_need *need,
      * response (frb_reset keeps the room) never again. */
     index_on(h);
     for (uint32_t i = 0; i < h->nfields; i++)
-      frb__key_field(h, i);
+      frb__key_field(h, i, NULL);
   }
 }

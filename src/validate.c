@@ -76,25 +76,55 @@ static inline uint32_t finish_hash(uint64_t h, size_t len) {
  * ASCII case folding (it also pairs '^' with '~'), so names equal under
  * frb__name_eq always hash alike and a rare extra pair only costs a
  * compare. */
+/* The last len % 8 bytes of a name as one word, as memcpy into a zeroed
+ * word would give them: a name of 8 bytes or more reads its last 8 and
+ * shifts, so no call is made for the tail. */
+static inline uint64_t tail_word(const unsigned char *p, size_t len) {
+  size_t r = len % 8;
+  uint64_t w = 0;
+
+  if (r == 0)
+    return 0;
+  if (len < 8) {
+    memcpy(&w, p, r);
+    return le64(w);
+  }
+  memcpy(&w, p + len - 8, 8);
+  return le64(w) >> (8 * (8 - r));
+}
+
+/* Given that p[len] is a tchar, the end of its run: four bytes a loop, each
+ * read only once the one before it was a tchar, so never past the NUL. */
+static inline size_t tchar_run(const unsigned char *p, size_t len) {
+  for (;;) {
+    if (!name_fold[p[len + 1]])
+      return len + 1;
+    if (!name_fold[p[len + 2]])
+      return len + 2;
+    if (!name_fold[p[len + 3]])
+      return len + 3;
+    if (!name_fold[p[len + 4]])
+      return len + 4;
+    len += 4;
+  }
+}
+
 int frb__check_name(const char *name, struct frb_field_arg *f) {
   const unsigned char *p = (const unsigned char *)name;
-  size_t len = strlen(name), i;
+  size_t len = 0, i;
   uint64_t h = 0x243f6a8885a308d3ull, w;
-  unsigned char ok = 1;
 
-  if (len == 0 || len > FRB_MAX_HEAD_BYTES)
-    return FRB_EINVAL;
-  for (i = 0; i < len; i++)
-    ok &= (unsigned char)(name_fold[p[i]] != 0);
-  if (!ok)
+  /* One pass finds the end and checks every byte: the NUL is no tchar, so
+   * the scan stops at the end or at the first bad byte. */
+  while (name_fold[p[len]])
+    len = tchar_run(p, len);
+  if (p[len] != '\0' || len == 0 || len > FRB_MAX_HEAD_BYTES)
     return FRB_EINVAL;
   for (i = 0; i + 8 <= len; i += 8) {
     memcpy(&w, p + i, 8);
     h = mix_word(h, le64(w) | 0x2020202020202020ull);
   }
-  w = 0;
-  memcpy(&w, p + i, len - i);
-  h = mix_word(h, le64(w) | 0x2020202020202020ull);
+  h = mix_word(h, tail_word(p, len) | 0x2020202020202020ull);
   f->name = name;
   f->name_len = (uint32_t)len;
   f->hash = finish_hash(h, len);
@@ -117,20 +147,43 @@ static inline __m128i bad_bytes(__m128i v) {
   return _mm_or_si128(ctl, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
 }
 
-/* 16 bytes a step; the tail is copied into a block padded with a good byte
- * so that it takes one step too and nothing past the string is read. */
+/* Fewer than 16 bytes as one block: two overlapping loads cover them all
+ * (a byte seen twice is checked twice), and the rest is a good byte, so
+ * nothing past the string is read and no call is made. */
+static inline __m128i short_block(const unsigned char *p, size_t len) {
+  uint64_t a, b;
+  uint32_t c = 0x61616161u, d;
+
+  if (len >= 8) {
+    memcpy(&a, p, 8);
+    memcpy(&b, p + len - 8, 8);
+    return _mm_set_epi64x((long long)b, (long long)a);
+  }
+  if (len >= 4) {
+    memcpy(&c, p, 4);
+    memcpy(&d, p + len - 4, 4);
+    return _mm_set_epi32(0x61616161, 0x61616161, (int)d, (int)c);
+  }
+  for (size_t i = 0; i < len; i++)
+    ((unsigned char *)&c)[i] = p[i];
+  return _mm_set_epi32(0x61616161, 0x61616161, 0x61616161, (int)c);
+}
+
+/* 16 bytes a step; the last step overlaps the one before it when len is
+ * no multiple of 16. */
 static int content_ok(const unsigned char *p, size_t len) {
-  unsigned char tail[16];
-  __m128i bad = _mm_setzero_si128();
+  __m128i bad = _mm_setzero_si128(), last;
   size_t i = 0;
 
   for (; i + 16 <= len; i += 16)
     bad = _mm_or_si128(bad, bad_bytes(_mm_loadu_si128(
                                 (const __m128i *)(const void *)(p + i))));
-  memset(tail, 'a', sizeof tail);
-  memcpy(tail, p + i, len - i);
-  bad = _mm_or_si128(
-      bad, bad_bytes(_mm_loadu_si128((const __m128i *)(const void *)tail)));
+  if (i < len) {
+    last = len >= 16
+               ? _mm_loadu_si128((const __m128i *)(const void *)(p + len - 16))
+               : short_block(p, len);
+    bad = _mm_or_si128(bad, bad_bytes(last));
+  }
   return _mm_movemask_epi8(bad) == 0;
 }
 #else

@@ -265,6 +265,43 @@ static void test_known_fields_match_the_validator(void **state) {
   }
 }
 
+/* The validators look at several bytes a step: a bad byte is refused at
+ * every position of every length, whichever step or tail it falls in, and
+ * the good bytes around it never hide it. */
+static void test_bad_byte_refused_at_every_position(void **state) {
+  static const unsigned char bad_value[] = {0x01, '\n', '\r', 0x1f, 0x7f};
+  static const unsigned char bad_name[] = {' ', ':', '"', 0x7f, 0x80};
+  char s[48];
+  struct frb_field_arg a;
+  (void)state;
+
+  for (size_t len = 1; len < sizeof s; len++) {
+    memset(s, 'a', len);
+    s[len] = '\0';
+    s[len / 2] = (char)0x80; /* obs-text and HTAB are good value bytes */
+    s[len - 1] = '\t';
+    assert_int_equal(frb__check_value(s, &a), FRB_OK);
+    for (size_t i = 0; i < len; i++) {
+      char keep = s[i];
+      for (size_t b = 0; b < sizeof bad_value; b++) {
+        s[i] = (char)bad_value[b];
+        assert_int_equal(frb__check_value(s, &a), FRB_EINVAL);
+      }
+      s[i] = keep;
+    }
+    memset(s, 'x', len);
+    assert_int_equal(frb__check_name(s, &a), FRB_OK);
+    assert_int_equal(a.name_len, len);
+    for (size_t i = 0; i < len; i++) {
+      for (size_t b = 0; b < sizeof bad_name; b++) {
+        s[i] = (char)bad_name[b];
+        assert_int_equal(frb__check_name(s, &a), FRB_EINVAL);
+      }
+      s[i] = 'x';
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -282,6 +319,7 @@ int main(void) {
       T(test_head_close_adds_type_length_and_crlf),
       T(test_head_close_adds_nothing_for_204),
       T(test_known_fields_match_the_validator),
+      T(test_bad_byte_refused_at_every_position),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
