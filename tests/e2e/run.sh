@@ -20,24 +20,7 @@ if [ -z "$build" ] || [ ! -d "$build" ]; then
   exit 2
 fi
 build=$(cd "$build" && pwd)
-passed=0
-failed=0
-
-pass() {
-  passed=$((passed + 1))
-  echo "PASS: $*"
-}
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL: $*"
-}
-info() { echo "      $*"; }
-# check NAME COMMAND...: PASS if COMMAND succeeds.
-check() {
-  local name=$1
-  shift
-  if "$@"; then pass "$name"; else fail "$name"; fi
-}
+e2e_counters
 
 finish() {
   echo "e2e: $passed passed, $failed failed"

@@ -17,15 +17,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   here=$(cd "$(dirname "$0")" && pwd)
   . "$here/lib.sh"
   build=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
-  passed=0 failed=0
-  pass() { passed=$((passed + 1)); echo "PASS: $*"; }
-  fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-  info() { echo "      $*"; }
-  check() {
-    local name=$1
-    shift
-    if "$@"; then pass "$name"; else fail "$name"; fi
-  }
+  e2e_counters
   runner_cleanup() {
     trap - EXIT INT TERM
     e2e_stop_all
@@ -52,22 +44,9 @@ R_PROXY_TIMEOUT=${R_PROXY_TIMEOUT:-5}
 # Apache with one kept-connection pool towards the app.  timeout= bounds a
 # starved request (the default would be 60 s before the 504).
 runner_apache_conf() {
-  local port=$1 m=$E2E_APACHE_MODULES user=
-  if [ "$(id -u)" -eq 0 ]; then
-    id www-data >/dev/null 2>&1 && user=$'User www-data\nGroup www-data' ||
-      user=$'User nobody\nGroup nogroup'
-  fi
-  cat >"$rd/httpd.conf" <<CONF
-ServerRoot "$rd"
-ServerName 127.0.0.1
-Listen 127.0.0.1:$port
-PidFile "$rd/apache.pid"
-DefaultRuntimeDir "$rd"
-ErrorLog "$rd/apache-error.log"
-LogLevel warn
-$user
-LoadModule mpm_event_module $m/mod_mpm_event.so
-LoadModule authz_core_module $m/mod_authz_core.so
+  local port=$1 m=$E2E_APACHE_MODULES
+  e2e_apache_prelude "$rd" "$port" "$rd" "$rd/apache-error.log" >"$rd/httpd.conf"
+  cat >>"$rd/httpd.conf" <<CONF
 LoadModule proxy_module $m/mod_proxy.so
 LoadModule proxy_fcgi_module $m/mod_proxy_fcgi.so
 <Location "/">
