@@ -10,6 +10,7 @@
 
 #include "util.h"
 #include "internal.h"
+#include "head_steps.h"
 
 static struct frb_field_arg field(const char *name, const char *value) {
   struct frb_field_arg a;
@@ -17,28 +18,6 @@ static struct frb_field_arg field(const char *name, const char *value) {
   assert_int_equal(frb__check_name(name, &a), FRB_OK);
   assert_int_equal(frb__check_value(value, &a), FRB_OK);
   return a;
-}
-
-/* Runs a step, giving it the room it asks for, as frb__run_locked does. */
-static int with_room(struct frb_head *h, const struct frb_field_arg *a,
-                     int (*op)(struct frb_head *, const struct frb_field_arg *,
-                               struct frb_need *)) {
-  for (;;) {
-    struct frb_need need = {0, 0};
-    char *nb = NULL;
-    struct frb_field *nf = NULL;
-    int rc = op(h, a, &need);
-
-    if (rc != FRB__GROW)
-      return rc;
-    if (need.buf)
-      assert_non_null(nb = malloc(need.buf));
-    if (need.fields)
-      assert_non_null(nf = malloc(frb__head_fields_bytes(need.fields)));
-    frb__head_adopt(h, &need, &nb, &nf);
-    free(nb);
-    free(nf);
-  }
 }
 
 static int set(struct frb_head *h, const char *name, const char *value) {

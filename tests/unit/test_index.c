@@ -12,6 +12,7 @@
 
 #include "util.h"
 #include "internal.h"
+#include "head_steps.h"
 
 #define MODEL_MAX 512
 
@@ -24,27 +25,6 @@ struct model {
   struct line l[MODEL_MAX];
   int n;
 };
-
-static int with_room(struct frb_head *h, const struct frb_field_arg *a,
-                     int (*op)(struct frb_head *, const struct frb_field_arg *,
-                               struct frb_need *)) {
-  for (;;) {
-    struct frb_need need = {0, 0};
-    char *nb = NULL;
-    struct frb_field *nf = NULL;
-    int rc = op(h, a, &need);
-
-    if (rc != FRB__GROW)
-      return rc;
-    if (need.buf)
-      assert_non_null(nb = malloc(need.buf));
-    if (need.fields)
-      assert_non_null(nf = malloc(frb__head_fields_bytes(need.fields)));
-    frb__head_adopt(h, &need, &nb, &nf);
-    free(nb);
-    free(nf);
-  }
-}
 
 static int fold_eq(const char *a, const char *b) {
   for (; *a && *b; a++, b++)
