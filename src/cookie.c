@@ -166,6 +166,7 @@ FRB_EXTERN int frb_cookie_add(frb_response *r, const char *name,
   a.value = line;
   a.value_len = (uint32_t)format_cookie(line, name, value, attrs);
   a.match_len = cookie_name.name_len + 1; /* "name=" */
+  a.chash = frb__bytes_hash(name, cookie_name.name_len);
   rc = frb__set_field(r, &a);
   if (line != small)
     frb__free(line);

@@ -79,7 +79,7 @@ void frb__head_append(struct frb_head *h, const struct frb_field_arg *a,
   memcpy(h->buf + h->len, a->name, a->name_len);
   put_value(h->buf + h->len, a->name_len, a->value, a->value_len);
   h->len += f->len;
-  f->set_cookie = a->kind == FRB_KIND_SET_COOKIE;
+  f->kind = a->kind;
   frb__key_field(h, i, hint);
 }
 

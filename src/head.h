@@ -38,6 +38,7 @@ struct frb_field_arg {
   uint32_t value_len;
   uint32_t hash;      /* case-folded name hash */
   uint32_t match_len; /* value bytes that must match too (cookies), or 0 */
+  uint32_t chash;     /* with match_len: hash of the cookie name */
   enum frb_kind kind;
 };
 
@@ -49,7 +50,7 @@ struct frb_field {
   uint32_t name_len;
   uint32_t cookie_len; /* Set-Cookie: bytes of the cookie name, or 0 */
   uint32_t chash;      /* hash of the cookie name */
-  uint32_t set_cookie; /* a Set-Cookie line: keyed by its cookie name too */
+  uint32_t kind;       /* enum frb_kind of the name */
 };
 
 struct frb_head {
@@ -61,6 +62,11 @@ struct frb_head {
   uint32_t fields_cap;
   struct frb_field *fields; /* followed by the index's table */
   struct frb_index ix;
+  /* The lines of each known name (known.c) are found here rather than in
+   * the index: their kind is known before the lock, so no probe, no hash
+   * compare and no name bytes are needed.  Entry k is live when its count
+   * is not 0; entry FRB_KIND_PLAIN is unused. */
+  struct frb_ientry known[FRB_KIND_COUNT];
   int status;
   int has_body;       /* body bytes are committed: 204/304 are then refused */
   uint32_t kinds;     /* bit k: a field of single-valued kind k is present */

@@ -131,6 +131,7 @@ void frb__head_start(struct frb_head *h) {
   h->status_len = h->len = sizeof line - 1;
   h->nfields = 0;
   frb__index_clear(&h->ix);
+  memset(h->known, 0, sizeof h->known);
   h->status = 200;
   h->has_body = 0;
   h->kinds = 0;

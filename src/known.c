@@ -7,9 +7,14 @@
  */
 #include "internal.h"
 
-#define KNOWN(kind, name, value, hash, flags)                                  \
-  [kind] = {{name, value, sizeof name - 1, sizeof value - 1, hash, 0, kind},   \
-            flags}
+#define KNOWN(k, nm, val, hsh, flags)                                          \
+  [k] = {{.name = nm,                                                          \
+          .value = val,                                                        \
+          .name_len = sizeof nm - 1,                                           \
+          .value_len = sizeof val - 1,                                         \
+          .hash = hsh,                                                         \
+          .kind = k},                                                          \
+         flags}
 
 const struct frb_known frb__known[FRB_KIND_COUNT] = {
     KNOWN(FRB_KIND_PLAIN, "", "", 0, 0),

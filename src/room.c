@@ -88,6 +88,7 @@ void frb__head_adopt(struct frb_head *h, const struct frb_need *need,
      * doubles, so a head of n lines pays it log n times, and a reused
      * response (frb_reset keeps the room) never again. */
     index_on(h);
+    memset(h->known, 0, sizeof h->known);
     for (uint32_t i = 0; i < h->nfields; i++)
       frb__key_field(h, i, NULL);
   }

@@ -194,6 +194,7 @@ static void random_step(struct ixf *f) {
     a.value = cv;
     a.value_len = (uint32_t)strlen(cv);
     a.match_len = (uint32_t)strlen(c) + 1;
+    a.chash = frb__bytes_hash(c, a.match_len - 1);
     rc = with_room(&f->h, &a, frb__head_set);
     mrc = m_set(&f->m, "Set-Cookie", cv, c);
   } else {
