@@ -12,7 +12,7 @@
 
 #include "locked.h"
 
-int frb__is_frozen(const frb_response *r, const struct frb_field_arg *a) {
+int frb__is_frozen_slow(const frb_response *r, const struct frb_field_arg *a) {
   for (uint32_t i = 0; i < r->nfrozen; i++) {
     const struct frb_frozen *f = &r->frozen[i];
     if (f->hash == a->hash && f->name_len == a->name_len &&

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "keys.h"
 
 static inline char *header_region(const struct frb_head *h) {
   return h->buf + h->status_len;

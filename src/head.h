@@ -73,6 +73,11 @@ struct frb_head {
   size_t limit;       /* whole head, final CRLF included */
   uint32_t max_lines; /* lines of the head, Status and libfrb's own included */
   uint32_t cl_digits; /* longest Content-Length libfrb may write */
+  /* What closing this head would add (head_rules.c), for its status and
+   * kinds as they are: kept current so that a change that alters neither
+   * is admitted with two compares. */
+  uint32_t reserve_bytes;
+  uint32_t reserve_lines;
 };
 
 /* Room a step asked for: 0 where there is enough. */
@@ -125,9 +130,9 @@ int frb__head_redirect(struct frb_head *h, const struct frb_status_arg *s,
                        struct frb_need *need);
 /* head_rules.c: the limits, the fields libfrb adds itself, and the rules
  * that tie the status to the fields and the body. */
-int frb__head_admit(const struct frb_head *h, const struct frb_change *c,
-                    struct frb_need *need);
-void frb__head_note(struct frb_head *h, const struct frb_change *c);
+int frb__head_admit_rules(const struct frb_head *h, const struct frb_change *c,
+                          struct frb_need *need);
+void frb__head_note_kinds(struct frb_head *h, const struct frb_change *c);
 uint32_t frb__status_line_len(const struct frb_status_arg *s);
 void frb__head_apply_status(struct frb_head *h, const struct frb_status_arg *s);
 int frb__head_set_limit(struct frb_head *h, size_t limit);

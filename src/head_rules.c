@@ -85,8 +85,8 @@ static int status_rules_ok(const struct frb_head *h, const struct frb_change *c,
   return 1;
 }
 
-int frb__head_admit(const struct frb_head *h, const struct frb_change *c,
-                    struct frb_need *need) {
+int frb__head_admit_rules(const struct frb_head *h, const struct frb_change *c,
+                          struct frb_need *need) {
   uint32_t kinds = kinds_after(h, c);
 
   if (!status_rules_ok(h, c, kinds))
@@ -100,9 +100,23 @@ int frb__head_admit(const struct frb_head *h, const struct frb_change *c,
                              need);
 }
 
+/* frb__head_admit's fast path reads the reserve: every change of the
+ * status, the kinds or the digits comes through here. */
+static void keep_reserve(struct frb_head *h) {
+  struct reserve r = reserve_for(h, h->status, h->kinds);
+
+  h->reserve_bytes = (uint32_t)r.bytes;
+  h->reserve_lines = r.lines;
+}
+
 /* Records what an admitted change did to the fields libfrb tracks. */
-void frb__head_note(struct frb_head *h, const struct frb_change *c) {
-  h->kinds = kinds_after(h, c);
+void frb__head_note_kinds(struct frb_head *h, const struct frb_change *c) {
+  uint32_t kinds = kinds_after(h, c);
+
+  if (kinds != h->kinds) {
+    h->kinds = kinds;
+    keep_reserve(h);
+  }
 }
 
 uint32_t frb__status_line_len(const struct frb_status_arg *s) {
@@ -121,7 +135,10 @@ void frb__head_apply_status(struct frb_head *h,
   memcpy(p + s->reason_len, "\r\n", 2);
   h->len = h->len - old_len + new_len;
   h->status_len = new_len;
-  h->status = s->code;
+  if (h->status != s->code) {
+    h->status = s->code;
+    keep_reserve(h);
+  }
 }
 
 void frb__head_start(struct frb_head *h) {
@@ -135,6 +152,7 @@ void frb__head_start(struct frb_head *h) {
   h->status = 200;
   h->has_body = 0;
   h->kinds = 0;
+  keep_reserve(h);
 }
 
 int frb__head_status(struct frb_head *h, const struct frb_status_arg *s,
@@ -183,6 +201,7 @@ int frb__head_set_cl_digits(struct frb_head *h, uint32_t digits) {
     h->cl_digits = old;
     return FRB_ETOOBIG;
   }
+  keep_reserve(h);
   return FRB_OK;
 }
 

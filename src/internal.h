@@ -119,28 +119,33 @@ static inline int frb__head_want_room(const struct frb_head *h, size_t bytes,
   return frb__head_ask_room(h, bytes, nfields, need);
 }
 
-/* keys.c: a head's lines in its index */
+/* Admits a change to the head (head_rules.c).  One that keeps the status
+ * and touches no single-valued known field leaves the rules and the reserve
+ * as they are, and that is nearly every header call: it is checked here,
+ * inline, and only the others go to the rules. */
+static inline int frb__head_admit(const struct frb_head *h,
+                                  const struct frb_change *c,
+                                  struct frb_need *need) {
+  if (c->status != h->status || frb__kind_single_valued(c->kind))
+    return frb__head_admit_rules(h, c, need);
+  if ((uint64_t)((int64_t)h->len + c->bytes) + h->reserve_bytes > h->limit ||
+      (uint64_t)h->nfields + c->lines + h->reserve_lines > h->max_lines)
+    return FRB_ETOOBIG;
+  if (c->bytes <= 0 && c->lines == 0)
+    return FRB_OK;
+  return frb__head_want_room(h, c->bytes > 0 ? (size_t)c->bytes : 0, c->lines,
+                             need);
+}
 
-/* What a step's lookup found (e, NULL for absent), kept for the append that
- * follows in the same step, so that entering the new line does not probe
- * for the same key again.  Only valid while the index is unchanged. */
-struct frb_key_hint {
-  struct frb_ientry *e;
-  uint32_t hash;
-  uint32_t len; /* of the cookie name; 0 for a field name */
-  int cookie;
-};
+/* Records what an admitted change did to the fields libfrb tracks: only
+ * the single-valued known ones are tracked. */
+static inline void frb__head_note(struct frb_head *h,
+                                  const struct frb_change *c) {
+  if (frb__kind_single_valued(c->kind))
+    frb__head_note_kinds(h, c);
+}
 
-struct frb_ientry *frb__key_find(const struct frb_head *h,
-                                 const struct frb_field_arg *a,
-                                 struct frb_key_hint *hint);
-void frb__key_field(struct frb_head *h, uint32_t i,
-                    const struct frb_key_hint *hint);
-void frb__unkey_field(struct frb_head *h, uint32_t i);
-void frb__key_cookie(struct frb_head *h, uint32_t i,
-                     const struct frb_key_hint *hint);
-void frb__unkey_cookie(struct frb_head *h, uint32_t i);
-void frb__key_moved(struct frb_head *h, uint32_t from, uint32_t to);
+/* keys.h: a head's lines in its index */
 
 /* validate.c */
 int frb__check_name(const char *name, struct frb_field_arg *f);
@@ -148,7 +153,27 @@ int frb__check_value(const char *value, struct frb_field_arg *f);
 int frb__check_reason(const char *reason, size_t *len);
 int frb__format_has_n(const char *fmt);
 int frb__is_digits(const char *s, size_t len);
-int frb__name_eq(const char *a, const char *b, size_t len);
+int frb__name_eq_folded(const char *a, const char *b, size_t len);
+/* Names compared as HTTP does, ignoring ASCII case.  Callers nearly always
+ * repeat the spelling they first used, so the bytes are compared a word at
+ * a time inline first, with no call, and only a difference goes on to the
+ * case-folding compare. */
+static inline int frb__name_eq(const char *a, const char *b, size_t len) {
+  const char *a0 = a, *b0 = b;
+  size_t n = len;
+  uint64_t x, y;
+
+  for (; n >= 8; n -= 8, a += 8, b += 8) {
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    if (x != y)
+      return frb__name_eq_folded(a0, b0, len);
+  }
+  for (; n > 0; n--)
+    if (*a++ != *b++)
+      return frb__name_eq_folded(a0, b0, len);
+  return 1;
+}
 
 /* headers.c */
 int frb__prepare_field(const char *name, const char *value,
@@ -176,7 +201,12 @@ int frb__reset_sink(frb_response *r, frb_write_fn write, frb__flush_fn flush,
 int frb__is_head_method(const char *method);
 
 /* freeze.c: called with 'lock' held. */
-int frb__is_frozen(const frb_response *r, const struct frb_field_arg *a);
+int frb__is_frozen_slow(const frb_response *r, const struct frb_field_arg *a);
+/* Inline: every change asks, and nearly every response freezes nothing. */
+static inline int frb__is_frozen(const frb_response *r,
+                                 const struct frb_field_arg *a) {
+  return r->nfrozen != 0 && frb__is_frozen_slow(r, a);
+}
 
 /* sink.c */
 int frb__fd_sink(void *ctx, const void *buf, size_t len);

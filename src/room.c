@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "keys.h"
 
 #define INITIAL_CAP 256u
 #define INITIAL_FIELDS 8u  /* a power of two, as every later capacity */

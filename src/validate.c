@@ -35,10 +35,8 @@ static inline unsigned char fold(unsigned char c) {
   return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
 }
 
-int frb__name_eq(const char *a, const char *b, size_t len) {
-  /* Callers nearly always repeat the spelling they first used. */
-  if (memcmp(a, b, len) == 0)
-    return 1;
+/* frb__name_eq's slow path: the bytes differ somewhere. */
+int frb__name_eq_folded(const char *a, const char *b, size_t len) {
   for (size_t i = 0; i < len; i++)
     if (fold((unsigned char)a[i]) != fold((unsigned char)b[i]))
       return 0;
