@@ -32,8 +32,9 @@ static inline int field_matches(const struct frb_head *h,
 
 /* The first line of a field (or cookie), through the index, and in *n how
  * many lines it has, so that a field of one line never walks on. */
-static long find_lines(const struct frb_head *h, const struct frb_field_arg *a,
-                       uint32_t *n, struct frb_key_hint *hint) {
+static inline __attribute__((always_inline)) long
+find_lines(const struct frb_head *h, const struct frb_field_arg *a, uint32_t *n,
+           struct frb_key_hint *hint) {
   const struct frb_ientry *e = frb__key_find(h, a, hint);
 
   *n = e ? e->count : 0;
@@ -55,8 +56,9 @@ static long find_next(const struct frb_head *h, const struct frb_field_arg *a,
   return -1;
 }
 
-static void put_value(char *line, uint32_t name_len, const char *value,
-                      uint32_t value_len) {
+static inline __attribute__((always_inline)) void
+put_value(char *line, uint32_t name_len, const char *value,
+          uint32_t value_len) {
   char *p = line + name_len;
   *p++ = ':';
   *p++ = ' ';
@@ -66,9 +68,11 @@ static void put_value(char *line, uint32_t name_len, const char *value,
   *p = '\n';
 }
 
-/* Caller has checked the limit and the room; hint is its lookup or NULL. */
-void frb__head_append(struct frb_head *h, const struct frb_field_arg *a,
-                      const struct frb_key_hint *hint) {
+/* Caller has checked the limit and the room; hint is its lookup or NULL.
+ * Inline in the set and add steps, which run on every header call. */
+static inline __attribute__((always_inline)) void
+append(struct frb_head *h, const struct frb_field_arg *a,
+       const struct frb_key_hint *hint) {
   uint32_t i = h->nfields++;
   struct frb_field *f = &h->fields[i];
 
@@ -81,6 +85,11 @@ void frb__head_append(struct frb_head *h, const struct frb_field_arg *a,
   h->len += f->len;
   f->kind = a->kind;
   frb__key_field(h, i, hint);
+}
+
+void frb__head_append(struct frb_head *h, const struct frb_field_arg *a,
+                      const struct frb_key_hint *hint) {
+  append(h, a, hint);
 }
 
 /* Moves everything after line i so that line i becomes new_len bytes long. */
@@ -136,8 +145,9 @@ struct set_plan {
   struct frb_key_hint hint; /* the lookup, for an append */
 };
 
-static void plan_set(const struct frb_head *h, const struct frb_field_arg *a,
-                     struct set_plan *p) {
+static inline __attribute__((always_inline)) void
+plan_set(const struct frb_head *h, const struct frb_field_arg *a,
+         struct set_plan *p) {
   const struct frb_field *f;
   uint32_t n;
 
@@ -155,12 +165,13 @@ static void plan_set(const struct frb_head *h, const struct frb_field_arg *a,
   p->delta = (int64_t)p->new_len - f->len - p->later;
 }
 
-static void apply_set(struct frb_head *h, const struct frb_field_arg *a,
-                      const struct set_plan *p) {
+static inline __attribute__((always_inline)) void
+apply_set(struct frb_head *h, const struct frb_field_arg *a,
+          const struct set_plan *p) {
   struct frb_field *f;
 
   if (p->first < 0) {
-    frb__head_append(h, a, &p->hint);
+    append(h, a, &p->hint);
     return;
   }
   f = &h->fields[p->first];
@@ -212,7 +223,7 @@ int frb__head_add(struct frb_head *h, const struct frb_field_arg *a,
     spelled.name = header_region(h) + h->fields[first].off;
     a = &spelled;
   }
-  frb__head_append(h, a, &hint);
+  append(h, a, &hint);
   frb__head_note(h, &c);
   return FRB_OK;
 }

@@ -145,71 +145,89 @@ static inline __m128i bad_bytes(__m128i v) {
   return _mm_or_si128(ctl, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
 }
 
-/* Fewer than 16 bytes as one block: two overlapping loads cover them all
- * (a byte seen twice is checked twice), and the rest is a good byte, so
- * nothing past the string is read and no call is made. */
-static inline __m128i short_block(const unsigned char *p, size_t len) {
-  uint64_t a, b;
-  uint32_t c = 0x61616161u, d;
-
-  if (len >= 8) {
-    memcpy(&a, p, 8);
-    memcpy(&b, p + len - 8, 8);
-    return _mm_set_epi64x((long long)b, (long long)a);
-  }
-  if (len >= 4) {
-    memcpy(&c, p, 4);
-    memcpy(&d, p + len - 4, 4);
-    return _mm_set_epi32(0x61616161, 0x61616161, (int)d, (int)c);
-  }
-  for (size_t i = 0; i < len; i++)
-    ((unsigned char *)&c)[i] = p[i];
-  return _mm_set_epi32(0x61616161, 0x61616161, 0x61616161, (int)c);
-}
-
-/* 16 bytes a step; the last step overlaps the one before it when len is
- * no multiple of 16. */
-static int content_ok(const unsigned char *p, size_t len) {
-  __m128i bad = _mm_setzero_si128(), last;
+/* At least 16 bytes, 16 a step; the last step overlaps the one before it
+ * when len is no multiple of 16. */
+static int content_ok_long(const unsigned char *p, size_t len) {
+  __m128i bad = _mm_setzero_si128();
   size_t i = 0;
 
   for (; i + 16 <= len; i += 16)
     bad = _mm_or_si128(bad, bad_bytes(_mm_loadu_si128(
                                 (const __m128i *)(const void *)(p + i))));
-  if (i < len) {
-    last = len >= 16
-               ? _mm_loadu_si128((const __m128i *)(const void *)(p + len - 16))
-               : short_block(p, len);
-    bad = _mm_or_si128(bad, bad_bytes(last));
-  }
+  if (i < len)
+    bad = _mm_or_si128(bad, bad_bytes(_mm_loadu_si128((
+                                const __m128i *)(const void *)(p + len - 16))));
   return _mm_movemask_epi8(bad) == 0;
 }
-#else
+#endif
+
 /* field-content bytes: HTAB, SP, VCHAR and obs-text.  Everything else (CR,
  * LF, NUL, the other controls, DEL) is refused, never stripped. */
-static inline int value_byte_ok(unsigned char c) {
-  return c == '\t' || (c >= 0x20 && c != 0x7f);
-}
-
-/* Whether len bytes are all field-content (HTAB, SP, VCHAR, obs-text). */
-static int content_ok(const unsigned char *p, size_t len) {
+static int content_ok_bytes(const unsigned char *p, size_t len) {
   unsigned char bad = 0;
 
   for (size_t i = 0; i < len; i++)
-    bad |= (unsigned char)!value_byte_ok(p[i]);
+    bad |= (unsigned char)!(p[i] == '\t' || (p[i] >= 0x20 && p[i] != 0x7f));
   return !bad;
 }
 
+/* Whether a word may hold a byte below 0x20 or DEL (HTAB included): the
+ * usual "has less / has zero" word tricks, exact about whether there is
+ * one, not about where, which is all a yes/no needs. */
+static inline uint64_t maybe_bad_word(uint64_t w) {
+  const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+  uint64_t del = w ^ (ones * 0x7f);
+
+  return (((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) & high;
+}
+
+/* Values are short, a few bytes to a few dozen: up to 16 bytes are two
+ * overlapping word loads inside the string (with no call), and only a value
+ * that holds a control byte or an HTAB is looked at byte by byte. */
+static inline int content_ok_short(const unsigned char *p, size_t len) {
+  uint64_t a, b;
+  uint32_t c, d;
+
+  if (len >= 8) {
+    memcpy(&a, p, 8);
+    memcpy(&b, p + len - 8, 8);
+  } else if (len >= 4) {
+    memcpy(&c, p, 4);
+    memcpy(&d, p + len - 4, 4);
+    a = c;
+    b = d;
+  } else if (len > 0) {
+    a = (uint64_t)p[0] | (uint64_t)p[len / 2] << 8 | (uint64_t)p[len - 1] << 16;
+    b = 0x202020;
+  } else {
+    return 1;
+  }
+  /* Bytes of a and b above what was loaded are 0: mark them good. */
+  if (len < 8) {
+    uint64_t fill = len >= 4 ? ~0xffffffffull : ~0xffffffull;
+    a |= 0x2020202020202020ull & fill;
+    b |= 0x2020202020202020ull & fill;
+  }
+  return !maybe_bad_word(a) && !maybe_bad_word(b) ? 1
+                                                  : content_ok_bytes(p, len);
+}
+
+#if !defined(__SSE2__) || defined(FRB_PORTABLE)
+static int content_ok_long(const unsigned char *p, size_t len) {
+  return content_ok_bytes(p, len);
+}
 #endif
 
 /* Length of a run of field-content bytes up to the NUL, or FRB_EINVAL if
  * another byte comes first, or FRB_ETOOBIG past the largest head: the one
  * scan behind values and reason phrases.  strlen finds the end first, so
  * the check never reads past the string. */
-static long field_content_len(const unsigned char *p) {
+static inline long field_content_len(const unsigned char *p) {
   size_t len = strlen((const char *)p);
 
-  if (!content_ok(p, len < FRB_MAX_HEAD_BYTES ? len : FRB_MAX_HEAD_BYTES))
+  if (len <= 16 ? !content_ok_short(p, len)
+                : !content_ok_long(
+                      p, len < FRB_MAX_HEAD_BYTES ? len : FRB_MAX_HEAD_BYTES))
     return FRB_EINVAL;
   if (len > FRB_MAX_HEAD_BYTES)
     return FRB_ETOOBIG;
@@ -226,10 +244,12 @@ int frb__check_value(const char *value, struct frb_field_arg *f) {
   if (n < 0)
     return (int)n;
   end = (size_t)n;
-  while (start < end && is_ows(p[start]))
-    start++;
-  while (end > start && is_ows(p[end - 1]))
-    end--;
+  if (end > 0 && (is_ows(p[0]) || is_ows(p[end - 1]))) {
+    while (start < end && is_ows(p[start]))
+      start++;
+    while (end > start && is_ows(p[end - 1]))
+      end--;
+  }
   f->value = value + start;
   f->value_len = (uint32_t)(end - start);
   return FRB_OK;
