@@ -99,8 +99,9 @@ void frb__key_cookie(struct frb_head *h, uint32_t i,
 /* Enters line i under its keys; hint (or NULL) is the step's lookup, made
  * with the index as it still is.  A line of a known name counts in the
  * head's entry for its kind. */
-static inline void frb__key_field(struct frb_head *h, uint32_t i,
-                                  const struct frb_key_hint *hint) {
+static inline __attribute__((always_inline)) void
+frb__key_field(struct frb_head *h, uint32_t i,
+               const struct frb_key_hint *hint) {
   struct frb_field *f = &h->fields[i];
   struct frb__key k = {h, frb__line_at(h, i), f->name_len};
   struct frb_ientry *e;

@@ -28,10 +28,16 @@ FRB_EXTERN int frb_set_status_reason(frb_response *r, int code,
   return frb__run_locked(r, status_step, &s);
 }
 
+/* libfrb's own phrases (text.c) are valid reason-phrases: only their
+ * length is needed. */
 FRB_EXTERN int frb_set_status(frb_response *r, int code) {
+  struct frb_status_arg s = {code, NULL, 0};
+
   if (!r || !code_ok(code))
     return FRB_EINVAL;
-  return frb_set_status_reason(r, code, frb__reason(code));
+  s.reason = frb__reason(code);
+  s.reason_len = strlen(s.reason);
+  return frb__run_locked(r, status_step, &s);
 }
 
 FRB_EXTERN int frb_get_status(frb_response *r) {
