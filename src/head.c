@@ -62,7 +62,7 @@ put_value(char *line, uint32_t name_len, const char *value,
   char *p = line + name_len;
   *p++ = ':';
   *p++ = ' ';
-  memcpy(p, value, value_len);
+  frb__copy(p, value, value_len);
   p += value_len;
   *p++ = '\r';
   *p = '\n';
@@ -80,7 +80,7 @@ append(struct frb_head *h, const struct frb_field_arg *a,
   f->len = line_len(a->name_len, a->value_len);
   f->hash = a->hash;
   f->name_len = a->name_len;
-  memcpy(h->buf + h->len, a->name, a->name_len);
+  frb__copy(h->buf + h->len, a->name, a->name_len);
   put_value(h->buf + h->len, a->name_len, a->value, a->value_len);
   h->len += f->len;
   f->kind = a->kind;

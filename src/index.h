@@ -59,24 +59,46 @@ static inline int frb__index_live(const struct frb_index *ix,
 }
 
 /* Inline, so that each caller's eq is a direct call its compiler can
- * inline too: a lookup runs in every header call. */
-static inline struct frb_ientry *frb__index_find(const struct frb_index *ix,
-                                                 uint32_t hash, int cookie,
-                                                 frb__key_eq_fn eq,
-                                                 const void *ctx) {
+ * inline too: a lookup runs in every header call.  On a miss, *empty is
+ * the slot the probe stopped at, where the key goes if it is entered
+ * before the index changes. */
+static inline __attribute__((always_inline)) struct frb_ientry *
+frb__index_probe(const struct frb_index *ix, uint32_t hash, int cookie,
+                 frb__key_eq_fn eq, const void *ctx,
+                 struct frb_ientry **empty) {
   uint32_t tag = ix->gen << 1 | (uint32_t)(cookie != 0);
 
   for (uint32_t i = frb__index_home(hash) & ix->mask;; i = (i + 1) & ix->mask) {
     struct frb_ientry *e = &ix->e[i];
-    if (!frb__index_live(ix, e))
+    if (!frb__index_live(ix, e)) {
+      *empty = e;
       return NULL;
+    }
     if (e->hash == hash && e->tag == tag && eq(ctx, e->first))
       return e;
   }
 }
 
-/* The caller knows the key is absent and that there is room.  Inline like
- * frb__index_find: every appended line runs it. */
+static inline struct frb_ientry *frb__index_find(const struct frb_index *ix,
+                                                 uint32_t hash, int cookie,
+                                                 frb__key_eq_fn eq,
+                                                 const void *ctx) {
+  struct frb_ientry *empty;
+
+  return frb__index_probe(ix, hash, cookie, eq, ctx, &empty);
+}
+
+/* Enters a key that a probe just missed, at the slot it stopped at. */
+static inline void frb__index_put(const struct frb_index *ix,
+                                  struct frb_ientry *slot, uint32_t hash,
+                                  int cookie, uint32_t first) {
+  slot->hash = hash;
+  slot->tag = ix->gen << 1 | (uint32_t)(cookie != 0);
+  slot->first = first;
+  slot->count = 1;
+}
+
+/* The caller knows the key is absent and that there is room. */
 static inline struct frb_ientry *frb__index_insert(struct frb_index *ix,
                                                    uint32_t hash, int cookie,
                                                    uint32_t first) {
@@ -84,10 +106,7 @@ static inline struct frb_ientry *frb__index_insert(struct frb_index *ix,
 
   while (frb__index_live(ix, &ix->e[i]))
     i = (i + 1) & ix->mask;
-  ix->e[i].hash = hash;
-  ix->e[i].tag = ix->gen << 1 | (uint32_t)(cookie != 0);
-  ix->e[i].first = first;
-  ix->e[i].count = 1;
+  frb__index_put(ix, &ix->e[i], hash, cookie, first);
   return &ix->e[i];
 }
 

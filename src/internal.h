@@ -185,6 +185,30 @@ const char *frb__reason(int code);
 
 /* format.c */
 char *frb__put_uint(char *out, unsigned long long v, int width);
+/* Copies a name or value: most are under 16 bytes, which two overlapping
+ * word moves copy with no call. */
+static inline void frb__copy(char *dst, const char *src, size_t len) {
+  uint64_t a, b;
+  uint32_t c, d;
+
+  if (len > 16) {
+    memcpy(dst, src, len);
+  } else if (len >= 8) {
+    memcpy(&a, src, 8);
+    memcpy(&b, src + len - 8, 8);
+    memcpy(dst, &a, 8);
+    memcpy(dst + len - 8, &b, 8);
+  } else if (len >= 4) {
+    memcpy(&c, src, 4);
+    memcpy(&d, src + len - 4, 4);
+    memcpy(dst, &c, 4);
+    memcpy(dst + len - 4, &d, 4);
+  } else {
+    for (size_t i = 0; i < len; i++)
+      dst[i] = src[i];
+  }
+}
+
 /* Inline so that a literal's length and copy are resolved at compile time. */
 static inline char *frb__put_str(char *out, const char *s) {
   size_t n = strlen(s);

@@ -14,6 +14,7 @@
  * for the same key again.  Only valid while the index is unchanged. */
 struct frb_key_hint {
   struct frb_ientry *e;
+  struct frb_ientry *empty; /* e NULL in the index: where the key goes */
   uint32_t hash;
   uint32_t len; /* of the cookie name; 0 for a field name */
   int cookie;
@@ -49,23 +50,23 @@ static inline int frb__cookie_is(const void *ctx, uint32_t i) {
  * names, or NULL; with hint, what was sought and found, for the append.
  * A known name's entry is the head's own (head.h), so the store may
  * change it through the pointer as it may an index entry. */
-static inline struct frb_ientry *frb__key_find(const struct frb_head *h,
-                                               const struct frb_field_arg *a,
-                                               struct frb_key_hint *hint) {
+static inline __attribute__((always_inline)) struct frb_ientry *
+frb__key_find(const struct frb_head *h, const struct frb_field_arg *a,
+              struct frb_key_hint *hint) {
   struct frb__key k = {h, a->name, a->name_len};
-  struct frb_key_hint l = {NULL, a->hash, 0, 0};
+  struct frb_key_hint l = {NULL, NULL, a->hash, 0, 0};
 
   if (a->match_len != 0) {
     k.p = a->value;
     k.len = l.len = a->match_len - 1; /* without the '=' */
     l.hash = a->chash;
     l.cookie = 1;
-    l.e = frb__index_find(&h->ix, l.hash, 1, frb__cookie_is, &k);
+    l.e = frb__index_probe(&h->ix, l.hash, 1, frb__cookie_is, &k, &l.empty);
   } else if (a->kind != FRB_KIND_PLAIN) {
     l.e = h->known[a->kind].count ? (struct frb_ientry *)&h->known[a->kind]
                                   : NULL;
   } else {
-    l.e = frb__index_find(&h->ix, l.hash, 0, frb__name_is, &k);
+    l.e = frb__index_probe(&h->ix, l.hash, 0, frb__name_is, &k, &l.empty);
   }
   if (hint)
     *hint = l;
@@ -79,12 +80,15 @@ static inline __attribute__((always_inline)) void
 frb__count_in(struct frb_index *ix, uint32_t hash, int cookie,
               frb__key_eq_fn eq, const struct frb__key *k, uint32_t i,
               const struct frb_key_hint *hint) {
-  struct frb_ientry *e = hint && hint->cookie == cookie && hint->hash == hash &&
-                                 (!cookie || hint->len == k->len)
-                             ? hint->e
-                             : frb__index_find(ix, hash, cookie, eq, k);
+  struct frb_ientry *e;
 
-  if (!e) {
+  if (hint && hint->cookie == cookie && hint->hash == hash &&
+      (!cookie || hint->len == k->len)) {
+    if (!(e = hint->e)) {
+      frb__index_put(ix, hint->empty, hash, cookie, i);
+      return;
+    }
+  } else if (!(e = frb__index_find(ix, hash, cookie, eq, k))) {
     frb__index_insert(ix, hash, cookie, i);
     return;
   }
