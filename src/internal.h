@@ -86,7 +86,6 @@ void frb__bytes_sent(frb_response *r, size_t *head, unsigned long long *body);
 /* known.c */
 #define FRB_KNOWN_SINGLE 1u  /* one line at most */
 #define FRB_KNOWN_REFUSED 2u /* never set or added by a header call */
-enum frb_kind frb__known_kind(const char *name, size_t len, uint32_t hash);
 /* The table itself is visible so that these two reads are inlined: they
  * run in every header call and in every admission. */
 struct frb_known {
@@ -106,6 +105,47 @@ static inline unsigned frb__known_flags(enum frb_kind kind) {
 
 static inline int frb__kind_single_valued(enum frb_kind kind) {
   return (frb__known_flags(kind) & FRB_KNOWN_SINGLE) != 0;
+}
+
+int frb__name_eq_folded(const char *a, const char *b, size_t len);
+/* Names compared as HTTP does, ignoring ASCII case.  Callers nearly always
+ * repeat the spelling they first used, so the bytes are compared a word at
+ * a time inline first, with no call, and only a difference goes on to the
+ * case-folding compare. */
+static inline int frb__name_eq(const char *a, const char *b, size_t len) {
+  const char *a0 = a, *b0 = b;
+  size_t n = len;
+  uint64_t x, y;
+
+  for (; n >= 8; n -= 8, a += 8, b += 8) {
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    if (x != y)
+      return frb__name_eq_folded(a0, b0, len);
+  }
+  for (; n > 0; n--)
+    if (*a++ != *b++)
+      return frb__name_eq_folded(a0, b0, len);
+  return 1;
+}
+
+/* The known names all differ in length, so the length picks the one
+ * candidate; tests/unit/test_head.c checks that they still do.  Inline:
+ * every name a header call validates is looked up. */
+#define FRB_KNOWN_MAX_LEN 17
+extern const unsigned char frb__known_by_len[FRB_KNOWN_MAX_LEN + 1];
+
+/* The kind of a validated name, given its case-folded hash. */
+static inline enum frb_kind frb__known_kind(const char *name, size_t len,
+                                            uint32_t hash) {
+  const struct frb_field_arg *k;
+
+  if (len > FRB_KNOWN_MAX_LEN || frb__known_by_len[len] == FRB_KIND_PLAIN)
+    return FRB_KIND_PLAIN;
+  k = &frb__known[frb__known_by_len[len]].arg;
+  return k->hash == hash && frb__name_eq(name, k->name, len)
+             ? (enum frb_kind)frb__known_by_len[len]
+             : FRB_KIND_PLAIN;
 }
 
 /* room.c */
@@ -153,27 +193,6 @@ int frb__check_value(const char *value, struct frb_field_arg *f);
 int frb__check_reason(const char *reason, size_t *len);
 int frb__format_has_n(const char *fmt);
 int frb__is_digits(const char *s, size_t len);
-int frb__name_eq_folded(const char *a, const char *b, size_t len);
-/* Names compared as HTTP does, ignoring ASCII case.  Callers nearly always
- * repeat the spelling they first used, so the bytes are compared a word at
- * a time inline first, with no call, and only a difference goes on to the
- * case-folding compare. */
-static inline int frb__name_eq(const char *a, const char *b, size_t len) {
-  const char *a0 = a, *b0 = b;
-  size_t n = len;
-  uint64_t x, y;
-
-  for (; n >= 8; n -= 8, a += 8, b += 8) {
-    memcpy(&x, a, 8);
-    memcpy(&y, b, 8);
-    if (x != y)
-      return frb__name_eq_folded(a0, b0, len);
-  }
-  for (; n > 0; n--)
-    if (*a++ != *b++)
-      return frb__name_eq_folded(a0, b0, len);
-  return 1;
-}
 
 /* headers.c */
 int frb__prepare_field(const char *name, const char *value,

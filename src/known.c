@@ -34,23 +34,9 @@ const struct frb_known frb__known[FRB_KIND_COUNT] = {
           FRB_KNOWN_REFUSED),
 };
 
-/* The known names all differ in length, so the length picks the one
- * candidate; tests/unit/test_head.c checks that they still do. */
-#define KNOWN_MAX_LEN 17
-static const unsigned char by_len[KNOWN_MAX_LEN + 1] = {
+/* Indexed by name length (frb__known_kind in internal.h). */
+const unsigned char frb__known_by_len[FRB_KNOWN_MAX_LEN + 1] = {
     [6] = FRB_KIND_STATUS,          [12] = FRB_KIND_CONTENT_TYPE,
     [14] = FRB_KIND_CONTENT_LENGTH, [8] = FRB_KIND_LOCATION,
     [10] = FRB_KIND_SET_COOKIE,     [17] = FRB_KIND_TRANSFER_ENCODING,
 };
-
-/* The kind of a validated name, given its case-folded hash. */
-enum frb_kind frb__known_kind(const char *name, size_t len, uint32_t hash) {
-  const struct frb_field_arg *k;
-
-  if (len > KNOWN_MAX_LEN || by_len[len] == FRB_KIND_PLAIN)
-    return FRB_KIND_PLAIN;
-  k = &frb__known[by_len[len]].arg;
-  return k->hash == hash && frb__name_eq(name, k->name, len)
-             ? (enum frb_kind)by_len[len]
-             : FRB_KIND_PLAIN;
-}

@@ -53,6 +53,14 @@ static inline uint64_t le64(uint64_t w) {
 #endif
 }
 
+static inline uint32_t le32(uint32_t w) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return __builtin_bswap32(w);
+#else
+  return w;
+#endif
+}
+
 /* Mixes a word of up to 8 folded name bytes into the hash: one multiply per
  * 8 bytes instead of FNV-1a's one per byte. */
 static inline uint64_t mix_word(uint64_t h, uint64_t w) {
@@ -80,15 +88,23 @@ static inline uint32_t finish_hash(uint64_t h, size_t len) {
 static inline uint64_t tail_word(const unsigned char *p, size_t len) {
   size_t r = len % 8;
   uint64_t w = 0;
+  uint32_t c, d;
 
   if (r == 0)
     return 0;
-  if (len < 8) {
-    memcpy(&w, p, r);
-    return le64(w);
+  if (len >= 8) {
+    memcpy(&w, p + len - 8, 8);
+    return le64(w) >> (8 * (8 - r));
   }
-  memcpy(&w, p + len - 8, 8);
-  return le64(w) >> (8 * (8 - r));
+  /* Under 8 bytes: overlapping loads inside the name, whose shared bytes
+   * are equal, so OR puts each byte where a copy would. */
+  if (len >= 4) {
+    memcpy(&c, p, 4);
+    memcpy(&d, p + len - 4, 4);
+    return (uint64_t)le32(c) | (uint64_t)le32(d) << (8 * (len - 4));
+  }
+  return (uint64_t)p[0] | (uint64_t)p[len / 2] << (8 * (len / 2)) |
+         (uint64_t)p[len - 1] << (8 * (len - 1));
 }
 
 /* Given that p[len] is a tchar, the end of its run: four bytes a loop, each

@@ -244,6 +244,32 @@ static void test_known_fields_match_the_validator(void **state) {
   }
 }
 
+/* The name hash reads a name a word at a time with overlapping loads for
+ * the tail: every byte of every length counts, and case does not. */
+static void test_name_hash_sees_every_byte_ignores_case(void **state) {
+  char s[41], t[41];
+  struct frb_field_arg a, b;
+  (void)state;
+
+  for (size_t len = 1; len < sizeof s; len++) {
+    for (size_t i = 0; i < len; i++) {
+      s[i] = (char)('a' + (i * 7) % 26);
+      t[i] = (char)(s[i] - 'a' + 'A');
+    }
+    s[len] = t[len] = '\0';
+    assert_int_equal(frb__check_name(s, &a), FRB_OK);
+    assert_int_equal(frb__check_name(t, &b), FRB_OK);
+    assert_int_equal(a.hash, b.hash);
+    for (size_t i = 0; i < len; i++) {
+      char keep = t[i];
+      t[i] = keep == 'Z' ? 'Y' : (char)(keep + 1);
+      assert_int_equal(frb__check_name(t, &b), FRB_OK);
+      assert_int_not_equal(a.hash, b.hash);
+      t[i] = keep;
+    }
+  }
+}
+
 /* The validators look at several bytes a step: a bad byte is refused at
  * every position of every length, whichever step or tail it falls in, and
  * the good bytes around it never hide it. */
@@ -299,6 +325,7 @@ int main(void) {
       T(test_head_close_adds_nothing_for_204),
       T(test_known_fields_match_the_validator),
       T(test_bad_byte_refused_at_every_position),
+      T(test_name_hash_sees_every_byte_ignores_case),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
