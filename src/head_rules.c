@@ -8,7 +8,7 @@
 #include "internal.h"
 
 #define STATUS_PREFIX "Status: "
-#define BIT(kind) (1u << (kind))
+#define BIT(kind) FRB_KIND_BIT(kind)
 
 /* RFC 9110 15.3.5, 15.3.6, 15.4.5: no content after these. */
 static inline int body_forbidden(int s) {

@@ -84,13 +84,20 @@ struct frb_response {
 void frb__bytes_sent(frb_response *r, size_t *head, unsigned long long *body);
 
 /* known.c */
-#define FRB_KNOWN_SINGLE 1u  /* one line at most */
-#define FRB_KNOWN_REFUSED 2u /* never set or added by a header call */
-/* The table itself is visible so that these two reads are inlined: they
- * run in every header call and in every admission. */
+/* The rules of the known kinds, as bit masks over enum frb_kind, so that
+ * the header calls and every admission test them with no load: single-valued
+ * kinds have one line at most; refused ones are never set or added by a
+ * header call.  known.c says why each kind is in which. */
+#define FRB_KIND_BIT(k) (1u << (k))
+#define FRB_KINDS_SINGLE                                                       \
+  (FRB_KIND_BIT(FRB_KIND_CONTENT_TYPE) |                                       \
+   FRB_KIND_BIT(FRB_KIND_CONTENT_LENGTH) | FRB_KIND_BIT(FRB_KIND_LOCATION))
+#define FRB_KINDS_REFUSED                                                      \
+  (FRB_KIND_BIT(FRB_KIND_STATUS) | FRB_KIND_BIT(FRB_KIND_TRANSFER_ENCODING))
+
+/* The table itself is visible so that the prepared names are read inline. */
 struct frb_known {
   struct frb_field_arg arg;
-  unsigned flags;
 };
 extern const struct frb_known frb__known[FRB_KIND_COUNT];
 
@@ -99,12 +106,12 @@ static inline const struct frb_field_arg *frb__known_arg(enum frb_kind kind) {
   return &frb__known[kind].arg;
 }
 
-static inline unsigned frb__known_flags(enum frb_kind kind) {
-  return frb__known[kind].flags;
+static inline int frb__kind_single_valued(enum frb_kind kind) {
+  return (FRB_KINDS_SINGLE >> kind) & 1u;
 }
 
-static inline int frb__kind_single_valued(enum frb_kind kind) {
-  return (frb__known_flags(kind) & FRB_KNOWN_SINGLE) != 0;
+static inline int frb__kind_refused(enum frb_kind kind) {
+  return (FRB_KINDS_REFUSED >> kind) & 1u;
 }
 
 int frb__name_eq_folded(const char *a, const char *b, size_t len);
