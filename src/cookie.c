@@ -7,10 +7,16 @@
 #include "internal.h"
 
 /* cookie-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E: no space,
- * DQUOTE, comma, semicolon or backslash. */
-static int cookie_octet(unsigned char c) {
-  return c == 0x21 || (c >= 0x23 && c <= 0x2B) || (c >= 0x2D && c <= 0x3A) ||
-         (c >= 0x3C && c <= 0x5B) || (c >= 0x5D && c <= 0x7E);
+ * DQUOTE, comma, semicolon or backslash.  One bit a byte value below 128,
+ * so the test is a shift and no branch. */
+#define OCTETS_LO                                                              \
+  (((~0ull) << 0x21) & ~(1ull << 0x22) & ~(1ull << 0x2C) & ~(1ull << 0x3B))
+#define OCTETS_HI (((1ull << (0x7F - 64)) - 1) & ~(1ull << (0x5C - 64)))
+
+static inline int cookie_octet(unsigned char c) {
+  uint64_t bits = c < 64 ? OCTETS_LO : OCTETS_HI;
+
+  return c < 128 && ((bits >> (c & 63)) & 1);
 }
 
 /* cookie-value = *cookie-octet / ( DQUOTE *cookie-octet DQUOTE ) */
@@ -28,18 +34,22 @@ static int cookie_value_ok(const char *v, size_t len) {
 /* av-octet = %x20-3A / %x3C-7E: attribute values stop at ';'.  Leading or
  * trailing spaces would be trimmed by the browser, so the value would not be
  * the one asked for: refuse them. */
-static int attr_value_ok(const char *v) {
-  size_t len = strlen(v);
-
+static int attr_value_ok(const char *v, size_t len) {
   if (len == 0 || v[0] == ' ' || v[len - 1] == ' ')
     return 0;
-  for (; *v; v++) {
-    unsigned char c = (unsigned char)*v;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)v[i];
     if (c < 0x20 || c == ';' || c > 0x7E)
       return 0;
   }
   return 1;
 }
+
+/* The caller's strings with their lengths, each measured once. */
+struct cookie_text {
+  const char *name, *value;
+  size_t name_len, value_len, path_len, domain_len;
+};
 
 static int is_alnum(unsigned char c) {
   return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
@@ -74,13 +84,16 @@ static int domain_ok(const char *d) {
 
 /* The cookie prefixes and SameSite=None / Partitioned only work with Secure;
  * browsers silently drop such cookies, so refuse them up front. */
-static int attrs_ok(const char *name, size_t name_len,
-                    const struct frb_cookie *c) {
+static int attrs_ok(const struct cookie_text *t, const struct frb_cookie *c) {
+  const char *name = t->name;
+  size_t name_len = t->name_len;
+
   /* A Path that does not start with '/' is replaced by the default path
    * (RFC 6265bis 5.6.4): the cookie would not go where it was meant to. */
-  if (c->path && (!attr_value_ok(c->path) || c->path[0] != '/'))
+  if (c->path && (!attr_value_ok(c->path, t->path_len) || c->path[0] != '/'))
     return 0;
-  if (c->domain && (!attr_value_ok(c->domain) || !domain_ok(c->domain)))
+  if (c->domain &&
+      (!attr_value_ok(c->domain, t->domain_len) || !domain_ok(c->domain)))
     return 0;
   if (c->same_site < FRB_SAMESITE_DEFAULT || c->same_site > FRB_SAMESITE_NONE)
     return 0;
@@ -105,23 +118,30 @@ static int attrs_ok(const char *name, size_t name_len,
    sizeof "; Max-Age=18446744073709551615" + sizeof "; Secure" +               \
    sizeof "; HttpOnly" + sizeof "; SameSite=Strict" + sizeof "; Partitioned")
 
-static size_t cookie_len(size_t name_len, size_t value_len,
+static size_t cookie_len(const struct cookie_text *t,
                          const struct frb_cookie *c) {
-  return name_len + 1 + value_len + FIXED_ATTRS +
-         (c->path ? sizeof "; Path=" + strlen(c->path) : 0) +
-         (c->domain ? sizeof "; Domain=" + strlen(c->domain) : 0);
+  return t->name_len + 1 + t->value_len + FIXED_ATTRS +
+         (c->path ? sizeof "; Path=" + t->path_len : 0) +
+         (c->domain ? sizeof "; Domain=" + t->domain_len : 0);
 }
 
-static size_t format_cookie(char *out, const char *name, const char *value,
+static char *put_bytes(char *out, const char *s, size_t len) {
+  frb__copy(out, s, len);
+  return out + len;
+}
+
+static size_t format_cookie(char *out, const struct cookie_text *t,
                             const struct frb_cookie *c) {
   static const char *const same_site[] = {NULL, "; SameSite=Strict",
                                           "; SameSite=Lax", "; SameSite=None"};
-  char *p = frb__put_str(frb__put_str(frb__put_str(out, name), "="), value);
+  char *p = put_bytes(out, t->name, t->name_len);
 
+  *p++ = '=';
+  p = put_bytes(p, t->value, t->value_len);
   if (c->path)
-    p = frb__put_str(frb__put_str(p, "; Path="), c->path);
+    p = put_bytes(frb__put_str(p, "; Path="), c->path, t->path_len);
   if (c->domain)
-    p = frb__put_str(frb__put_str(p, "; Domain="), c->domain);
+    p = put_bytes(frb__put_str(p, "; Domain="), c->domain, t->domain_len);
   if (c->expires)
     p = frb__put_date(frb__put_str(p, "; Expires="), c->expires);
   /* Max-Age <= 0 means "expire now"; Go and browsers agree on 0. */
@@ -143,30 +163,35 @@ FRB_EXTERN int frb_cookie_add(frb_response *r, const char *name,
                               const char *value,
                               const struct frb_cookie *attrs) {
   static const struct frb_cookie none;
-  struct frb_field_arg a, cookie_name;
+  struct frb_field_arg a;
+  struct cookie_text t = {name, value, 0, 0, 0, 0};
   char small[512], *line = small;
-  size_t len, value_len;
+  long name_len;
+  size_t len;
   int rc;
 
   if (!r || !name || !value)
     return FRB_EINVAL;
   if (!attrs)
     attrs = &none;
-  value_len = strlen(value);
-  if (frb__check_name(name, &cookie_name) != FRB_OK ||
-      !cookie_value_ok(value, value_len) ||
-      !attrs_ok(name, cookie_name.name_len, attrs))
+  if ((name_len = frb__token_len(name)) < 0)
     return FRB_EINVAL;
-  len = cookie_len(cookie_name.name_len, value_len, attrs);
+  t.name_len = (size_t)name_len;
+  t.value_len = strlen(value);
+  t.path_len = attrs->path ? strlen(attrs->path) : 0;
+  t.domain_len = attrs->domain ? strlen(attrs->domain) : 0;
+  if (!cookie_value_ok(value, t.value_len) || !attrs_ok(&t, attrs))
+    return FRB_EINVAL;
+  len = cookie_len(&t, attrs);
   if (len > FRB_MAX_HEAD_BYTES)
     return FRB_ETOOBIG;
   if (len > sizeof small && !(line = frb__malloc(len)))
     return FRB_ENOMEM;
   a = *frb__known_arg(FRB_KIND_SET_COOKIE);
   a.value = line;
-  a.value_len = (uint32_t)format_cookie(line, name, value, attrs);
-  a.match_len = cookie_name.name_len + 1; /* "name=" */
-  a.chash = frb__bytes_hash(name, cookie_name.name_len);
+  a.value_len = (uint32_t)format_cookie(line, &t, attrs);
+  a.match_len = (uint32_t)t.name_len + 1; /* "name=" */
+  a.chash = frb__bytes_hash(name, (uint32_t)t.name_len);
   rc = frb__set_field(r, &a);
   if (line != small)
     frb__free(line);

@@ -196,6 +196,7 @@ static inline void frb__head_note(struct frb_head *h,
 
 /* validate.c */
 int frb__check_name(const char *name, struct frb_field_arg *f);
+long frb__token_len(const char *s);
 int frb__check_value(const char *value, struct frb_field_arg *f);
 int frb__check_reason(const char *reason, size_t *len);
 int frb__format_has_n(const char *fmt);

@@ -123,17 +123,32 @@ static inline size_t tchar_run(const unsigned char *p, size_t len) {
   }
 }
 
-int frb__check_name(const char *name, struct frb_field_arg *f) {
-  const unsigned char *p = (const unsigned char *)name;
-  size_t len = 0, i;
-  uint64_t h = 0x243f6a8885a308d3ull, w;
+/* The length of a token (RFC 9110 5.6.2), or -1: one pass finds the end
+ * and checks every byte, since the NUL is no tchar and the scan stops at
+ * the end or at the first bad byte. */
+static inline long token_len(const unsigned char *p) {
+  size_t len = 0;
 
-  /* One pass finds the end and checks every byte: the NUL is no tchar, so
-   * the scan stops at the end or at the first bad byte. */
   while (name_fold[p[len]])
     len = tchar_run(p, len);
   if (p[len] != '\0' || len == 0 || len > FRB_MAX_HEAD_BYTES)
+    return -1;
+  return (long)len;
+}
+
+long frb__token_len(const char *s) {
+  return token_len((const unsigned char *)s);
+}
+
+int frb__check_name(const char *name, struct frb_field_arg *f) {
+  const unsigned char *p = (const unsigned char *)name;
+  long n = token_len(p);
+  size_t len, i;
+  uint64_t h = 0x243f6a8885a308d3ull, w;
+
+  if (n < 0)
     return FRB_EINVAL;
+  len = (size_t)n;
   for (i = 0; i + 8 <= len; i += 8) {
     memcpy(&w, p + i, 8);
     h = mix_word(h, le64(w) | 0x2020202020202020ull);
