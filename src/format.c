@@ -10,17 +10,15 @@
 /* Decimal digits of v, at least 'width' of them (zero-padded), written at
  * out; returns the end.  Used for Content-Length, Max-Age and dates. */
 char *frb__put_uint(char *out, unsigned long long v, int width) {
-  char tmp[24];
-  int n = 0;
+  char tmp[24], *end = tmp + sizeof tmp, *p = end;
 
   do
-    tmp[n++] = (char)('0' + v % 10);
+    *--p = (char)('0' + v % 10);
   while ((v /= 10) != 0);
-  while (n < width)
-    tmp[n++] = '0';
-  while (n > 0)
-    *out++ = tmp[--n];
-  return out;
+  while (end - p < width)
+    *--p = '0';
+  frb__copy(out, p, (size_t)(end - p));
+  return out + (end - p);
 }
 
 /* Gregorian date from days since 1970-01-01. */

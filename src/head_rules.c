@@ -129,7 +129,11 @@ void frb__head_apply_status(struct frb_head *h,
   char *p = h->buf;
 
   memmove(h->buf + new_len, h->buf + old_len, h->len - old_len);
-  p = frb__put_uint(frb__put_str(p, STATUS_PREFIX), (unsigned)s->code, 3);
+  p = frb__put_str(p, STATUS_PREFIX);
+  /* 200..599: three digits. */
+  *p++ = (char)('0' + s->code / 100);
+  *p++ = (char)('0' + s->code / 10 % 10);
+  *p++ = (char)('0' + s->code % 10);
   *p++ = ' ';
   memcpy(p, s->reason, s->reason_len);
   memcpy(p + s->reason_len, "\r\n", 2);
