@@ -9,6 +9,7 @@
  *   bench/sweep [scale]        prints "sweep OP N NS" lines
  *   bench/sweep -c OP N ITERS  runs ITERS calls of OP once, for instruction
  *                              counts under callgrind (bench/run.sh goinstr)
+ *   bench/sweep -c OP N ITERS ROUNDS   prints the fastest of ROUNDS runs
  *
  * cookieadd is frb_header_add of a formatted "Set-Cookie" value, the
  * counterpart of Go's Header.Add("Set-Cookie", ...) in bench/gosweep.
@@ -107,18 +108,31 @@ static double round_ns(frb_response *r, enum op op, int n, long iters) {
 }
 
 /* -c OP N ITERS: one run and no output, so that two runs of different
- * ITERS under callgrind differ only by the calls. */
-static int count_mode(frb_response *r, char **argv) {
-  int n = atoi(argv[3]);
+ * ITERS under callgrind differ only by the calls.  -c OP N ITERS ROUNDS:
+ * that many runs, and the fastest printed, for short paired runs beside
+ * bench/gosweep on a busy machine (outside load only ever adds time). */
+static int count_mode(frb_response *r, int argc, char **argv) {
+  int n = atoi(argv[3]), rounds = argc > 5 ? atoi(argv[5]) : 0;
   long iters = atol(argv[4]);
+  double best = 0;
 
-  if (n < 1 || n > MAXF || iters < 1)
+  if (n < 1 || n > MAXF || iters < 1 || rounds < 0)
     return 2;
-  for (int op = SET; op < NOPS; op++)
-    if (strcmp(argv[2], op_name[op]) == 0) {
+  for (int op = SET; op < NOPS; op++) {
+    if (strcmp(argv[2], op_name[op]) != 0)
+      continue;
+    if (rounds == 0) {
       round_ns(r, (enum op)op, n, iters);
       return 0;
     }
+    for (int k = 0; k < rounds; k++) {
+      double v = round_ns(r, (enum op)op, n, iters);
+      if (k == 0 || v < best)
+        best = v;
+    }
+    printf("sweep %s %d %.1f\n", op_name[op], n, best);
+    return 0;
+  }
   return 2;
 }
 
@@ -143,8 +157,8 @@ int main(int argc, char **argv) {
   if (!r)
     return 1;
   make_names();
-  if (argc == 5 && strcmp(argv[1], "-c") == 0) {
-    rc = count_mode(r, argv);
+  if ((argc == 5 || argc == 6) && strcmp(argv[1], "-c") == 0) {
+    rc = count_mode(r, argc, argv);
     frb_free(r);
     return rc;
   }
