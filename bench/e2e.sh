@@ -141,7 +141,7 @@ cpu_ticks() { # cpu_ticks PID: utime + stime of the process, in clock ticks
 }
 
 run_wrk() { # run_wrk SERVER TARGET PORT
-  local out rps non2xx pid= t0=0 t1 reqs
+  local out rps non2xx pid='' t0=0 t1 reqs
   case $2 in
   a) pid=$pid_a ;;
   a2) pid=$pid_a2 ;;

@@ -501,37 +501,7 @@ goinstr() {
     return
   fi
   started=$(date +%s)
-  echo "## gopairs: many short libfrb/Go pairs of set, for issue 9's ratio on set.
-gopairs() {
-  PAIRS=${PAIRS:-31}
-  PAIR_N=${PAIR_N:-16}
-  PAIR_ITERS=${PAIR_ITERS:-20000}
-  : >"$tmp/pairs.txt"
-  pair_loads=$(load1)
-  k=0
-  while [ $k -lt "$PAIRS" ]; do
-    c="$BENCH_BIN/sweep -c set $PAIR_N $PAIR_ITERS 7"
-    g="$tmp/gosweep -count set,$PAIR_N,$PAIR_ITERS,7"
-    if [ $((k % 2)) -eq 0 ]; then
-      $c >>"$tmp/pairs.txt" && $g >>"$tmp/pairs.txt" || status=1
-    else
-      $g >>"$tmp/pairs.txt" && $c >>"$tmp/pairs.txt" || status=1
-    fi
-    k=$((k + 1))
-  done
-  pair_loads="$pair_loads, $(load1)"
-}
-
-# quartiles FILE KEY1 KEY2: first and third quartile of the per-pair ratios
-quartiles() {
-  awk -v k1="$2" -v k2="$3" '
-    { v = $NF; $NF = ""; k = $0; gsub(/^ +| +$/, "", k)
-      if (k == k1) x[++n1] = v; else if (k == k2) y[++n2] = v }
-    END { for (i = 1; i <= n1 && i <= n2; i++) if (y[i] > 0) print x[i] / y[i] }' "$1" |
-    sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.2f-%.2f", v[int((NR + 3) / 4)], v[int((3 * NR + 3) / 4)] }'
-}
-
-# goinstr: instructions per call (callgrind), libfrb beside Go http.Header + sync.Mutex"
+  echo "## goinstr: instructions per call (callgrind), libfrb beside Go http.Header + sync.Mutex"
   echo
   echo "(I(${b} calls) - I(${a} calls)) / $((b - a)); deterministic, so one run each."
   echo "The blocks are those of the timed runs, whose untimed steps callgrind"
