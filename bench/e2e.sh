@@ -136,12 +136,12 @@ cpu=$dir/cpu.txt
 : >"$results"
 : >"$cpu"
 
-cpu_ticks() { # cpu_ticks PID: utime + stime of the process, in clock ticks
-  awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+cpu_ticks() { # cpu_ticks PID: "utime stime" of the process, in clock ticks
+  awk '{ print $14, $15 }' "/proc/$1/stat" 2>/dev/null || echo 0 0
 }
 
 run_wrk() { # run_wrk SERVER TARGET PORT
-  local out rps non2xx pid='' t0=0 t1 reqs
+  local out rps non2xx pid='' t0='0 0' t1 reqs
   case $2 in
   a) pid=$pid_a ;;
   a2) pid=$pid_a2 ;;
@@ -156,9 +156,11 @@ run_wrk() { # run_wrk SERVER TARGET PORT
   if [ -n "$pid" ]; then
     t1=$(cpu_ticks "$pid")
     reqs=$(echo "$out" | awk '/ requests in / { print $1 }')
-    # microseconds of responder CPU per request
-    awk -v s="$1" -v t="$2" -v d=$((t1 - t0)) -v hz="$clk_tck" -v n="${reqs:-0}" \
-      'BEGIN { if (n > 0) printf "%s %s %.2f\n", s, t, d * 1e6 / hz / n }' >>"$cpu"
+    # microseconds of responder CPU per request: total, user, system
+    awk -v s="$1" -v t="$2" -v a="$t0" -v b="$t1" -v hz="$clk_tck" -v n="${reqs:-0}" \
+      'BEGIN { if (n <= 0) exit; split(a, x, " "); split(b, y, " ")
+               u = (y[1] - x[1]) * 1e6 / hz / n; k = (y[2] - x[2]) * 1e6 / hz / n
+               printf "%s %s %.2f %.2f %.2f\n", s, t, u + k, u, k }' >>"$cpu"
   fi
 }
 
@@ -327,10 +329,10 @@ for s in nginx apache; do
   done
 done
 echo
-echo "Every run (responder CPU microseconds per request):"
+echo "Every run (responder CPU microseconds per request, total (user + system)):"
 for s in nginx apache; do
   for t in a a2 b; do
-    r=$(awk -v s="$s" -v t="$t" '$1 == s && $2 == t { printf "%s%s", sep, $3; sep = ", " }' "$cpu")
+    r=$(awk -v s="$s" -v t="$t" '$1 == s && $2 == t { printf "%s%s (%s + %s)", sep, $3, $4, $5; sep = ", " }' "$cpu")
     if [ -n "$r" ]; then echo "- $s $t: $r"; fi
   done
 done

@@ -503,7 +503,9 @@ goinstr() {
   started=$(date +%s)
   echo "## goinstr: instructions per call (callgrind), libfrb beside Go http.Header + sync.Mutex"
   echo
-  echo "(I(${b} calls) - I(${a} calls)) / $((b - a)); deterministic, so one run each."
+  echo "(I(${b} calls) - I(${a} calls)) / $((b - a)), one run each. libfrb's counts"
+  echo "repeat exactly; Go's moved by up to 15% between two runs (at 4000 fields:"
+  echo "the collector's cycles fall differently), so compare Go's across runs."
   echo "The blocks are those of the timed runs, whose untimed steps callgrind"
   echo "counts too: add, cookie and cookieadd include 1/16 of the Del that"
   echo "undoes each block of 16 lines; del includes the add of the line it"
