@@ -15,6 +15,10 @@
 # measured in turn, a, a2, b, c, a, a2, b, c, ... so that drift in the
 # machine's load hits them alike; each figure is the median of the runs.
 #
+# Beside requests/s, each run of a, a2 and b records the responder's CPU
+# time (user + system, from /proc/PID/stat) per request served: a figure
+# that waiting for a shared core does not inflate, unlike requests/s.
+#
 # Environment: BENCH_BIN (./bench), EXAMPLES_BIN (./examples), REPS (3),
 # DURATION (5s), CONNS (32), WRK_THREADS (2), SERVERS ("nginx apache").
 # Every process started here is stopped by PID on every way out.
@@ -92,10 +96,14 @@ wait_http() { # wait_http PORT
 # ------------------------------------------------------------ responders
 "$EXAMPLES_BIN/fanout" -t 4 -h 1 "unix:$dir/a.sock" 2>"$dir/a.log" &
 pids+=("$!")
+pid_a=$!
 "$BENCH_BIN/frb_fcgi" -t 4 "unix:$dir/a2.sock" 2>"$dir/a2.log" &
 pids+=("$!")
+pid_a2=$!
 "$BENCH_BIN/plain_fcgi" -t 4 "unix:$dir/b.sock" 2>"$dir/b.log" &
 pids+=("$!")
+pid_b=$!
+clk_tck=$(getconf CLK_TCK)
 for s in a a2 b; do
   wait_socket "$dir/$s.sock" || exit 1
   chmod 666 "$dir/$s.sock"
@@ -124,15 +132,36 @@ body=$(awk 'f { print } /^\r?$/ { f = 1 }' "$dir/raw.b" 2>/dev/null)
 [ -n "$body" ] || body="fan-out: 1 helper threads set headers on one response"
 
 results=$dir/results.txt
+cpu=$dir/cpu.txt
 : >"$results"
+: >"$cpu"
+
+cpu_ticks() { # cpu_ticks PID: "utime stime" of the process, in clock ticks
+  awk '{ print $14, $15 }' "/proc/$1/stat" 2>/dev/null || echo 0 0
+}
 
 run_wrk() { # run_wrk SERVER TARGET PORT
-  local out rps non2xx
+  local out rps non2xx pid='' t0='0 0' t1 reqs
+  case $2 in
+  a) pid=$pid_a ;;
+  a2) pid=$pid_a2 ;;
+  b) pid=$pid_b ;;
+  esac
+  [ -n "$pid" ] && t0=$(cpu_ticks "$pid")
   out=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" "http://127.0.0.1:$3/" 2>&1)
   rps=$(echo "$out" | awk '/^Requests\/sec:/ { print $2 }')
   non2xx=$(echo "$out" | awk '/Non-2xx/ { print $NF }')
   [ -n "$non2xx" ] && echo "WARNING: $1 $2: $non2xx non-2xx responses" >&2
   echo "$1 $2 ${rps:-0}" >>"$results"
+  if [ -n "$pid" ]; then
+    t1=$(cpu_ticks "$pid")
+    reqs=$(echo "$out" | awk '/ requests in / { print $1 }')
+    # microseconds of responder CPU per request: total, user, system
+    awk -v s="$1" -v t="$2" -v a="$t0" -v b="$t1" -v hz="$clk_tck" -v n="${reqs:-0}" \
+      'BEGIN { if (n <= 0) exit; split(a, x, " "); split(b, y, " ")
+               u = (y[1] - x[1]) * 1e6 / hz / n; k = (y[2] - x[2]) * 1e6 / hz / n
+               printf "%s %s %.2f %.2f %.2f\n", s, t, u + k, u, k }' >>"$cpu"
+  fi
 }
 
 check_same() { # check_same SERVER PORT...: same status, body, headers
@@ -281,10 +310,29 @@ for s in nginx apache; do
   echo "$line"
 done
 echo
+echo "Responder CPU (user + system) per request, microseconds, median of the"
+echo "runs; b/a2 and b/a are medians of per-round ratios (above 1: the libfrb"
+echo "responder used less CPU than plain libfcgi).  /proc ticks are 1/$clk_tck s."
+echo
+echo "| server | a fanout -h 1 | a2 frb_fcgi | b plain libfcgi | b/a2 | b/a |"
+echo "|---|---:|---:|---:|---:|---:|"
+for s in nginx apache; do
+  grep -q "^$s " "$cpu" || continue
+  echo "| $s | $(results=$cpu med $s a) | $(results=$cpu med $s a2) | $(results=$cpu med $s b) | $(results=$cpu rmed $s b a2) | $(results=$cpu rmed $s b a) |"
+done
+echo
 echo "Every run (requests/s):"
 for s in nginx apache; do
   for t in a a2 b c; do
     r=$(runs $s $t)
+    if [ -n "$r" ]; then echo "- $s $t: $r"; fi
+  done
+done
+echo
+echo "Every run (responder CPU microseconds per request, total (user + system)):"
+for s in nginx apache; do
+  for t in a a2 b; do
+    r=$(awk -v s="$s" -v t="$t" '$1 == s && $2 == t { printf "%s%s (%s + %s)", sep, $3, $4, $5; sep = ", " }' "$cpu")
     if [ -n "$r" ]; then echo "- $s $t: $r"; fi
   done
 done

@@ -2,6 +2,7 @@
 # bench/run.sh: runs libfrb's benchmarks and prints their tables (Markdown).
 #
 #   bench/run.sh [contention] [ops] [sweep] [allocs] [go]   (default: all)
+#   bench/run.sh gosweep goinstr   libfrb beside Go's http.Header (make bench-go)
 #
 # Environment:
 #   BENCH_BIN   directory holding the built programs (default: ./bench)
@@ -12,6 +13,12 @@
 #               private@mix shared@set shared@distinct)
 #   CC, CFLAGS  used to build bench/ops_mhd.c when libmicrohttpd is present
 #   GO          the go command (default: go, if installed)
+#   GOSCALE     gosweep: iterations scale of bench/sweep, bench/ops-spin
+#               and bench/gosweep alike (default 0.3)
+#   PAIRS, PAIR_N, PAIR_ITERS   gosweep: short libfrb/Go pairs of set
+#               (default 31 pairs, 16 fields present, 20000 sets)
+#   INSTR_N     goinstr: field counts to count (default "4 16 256 4000")
+#   INSTR_OPS   goinstr: operations (default "set add get del cookie cookieadd")
 #
 # Benchmarks report; they never pass or fail on a time.  The exit status is
 # non-zero only when a program could not run (or allocs saw an allocation in
@@ -329,6 +336,218 @@ sweep() {
   echo
 }
 
+# ---------------------------------------------------------- Go side by side
+# gobuild SRC OUT: GOPATH mode, no module, no network, a private cache.
+gobuild() {
+  mkdir -p "$tmp/go"
+  (cd "$tmp/go" && GOCACHE=$tmp/go/cache GOPATH=$tmp/go/path GOPROXY=off \
+    GO111MODULE=off GOFLAGS="" "$GO" build -o "$2" "$1")
+}
+
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+# gosweep: libfrb and Go alternate, RUNS rounds, one process of each per
+# round (each a median of 7 inner rounds); the ratios are medians of the
+# per-round ratios, since two figures taken seconds apart share the load.
+gosweep() {
+  raw=$tmp/gosweep.txt
+  sc=${GOSCALE:-0.3}
+  : >"$raw"
+  for b in sweep ops-spin; do
+    if [ ! -x "$BENCH_BIN/$b" ]; then
+      echo "run.sh: $BENCH_BIN/$b missing (make bench-build)" >&2
+      status=1
+      return
+    fi
+  done
+  if ! command -v "$GO" >/dev/null 2>&1; then
+    echo "## gosweep: not measured ($GO not installed)"
+    echo
+    return
+  fi
+  if ! gobuild "$here/gosweep/main.go" "$tmp/gosweep"; then
+    echo "## gosweep: go build failed"
+    status=1
+    return
+  fi
+  loads=
+  started=$(date +%s)
+  r=0
+  while [ $r -lt "$RUNS" ]; do
+    loads="$loads $(load1)"
+    # Alternate which side goes first, so that neither always gets the
+    # calmer half of a round.
+    if [ $((r % 2)) -eq 0 ]; then
+      "$BENCH_BIN/sweep" "$sc" >>"$raw" || status=1
+      "$BENCH_BIN/ops-spin" "$sc" | grep '^libfrb-spin set 10 ' >>"$raw" || status=1
+      "$tmp/gosweep" -scale "$sc" >>"$raw" || status=1
+    else
+      "$tmp/gosweep" -scale "$sc" >>"$raw" || status=1
+      "$BENCH_BIN/sweep" "$sc" >>"$raw" || status=1
+      "$BENCH_BIN/ops-spin" "$sc" | grep '^libfrb-spin set 10 ' >>"$raw" || status=1
+    fi
+    r=$((r + 1))
+  done
+  loads="$loads $(load1)"
+  gopairs
+  echo "## gosweep: libfrb beside Go $("$GO" version | awk '{ print $3 }') http.Header + sync.Mutex, single thread"
+  echo
+  echo "$RUNS rounds, libfrb and Go alternating (scale $sc; GOMAXPROCS unset, so"
+  echo "Go's collector may use the other core). 1-minute load average at each"
+  echo "round's start and at the end:$loads. Took $(($(date +%s) - started)) s."
+  echo
+  echo "### Set with 10 fields present (bench/ops set 10 against the same calls in Go)"
+  echo
+  rr=$(awk '$1 == "libfrb-spin" { x[++n] = $NF } $1 == "goset10" { y[++m] = $NF }
+    END { for (i = 1; i <= n && i <= m; i++) if (x[i] > 0) printf " %.2f", y[i] / x[i] }' "$raw")
+  echo "| libfrb frb_header_set ns | Go Lock+Header.Set+Unlock ns | Go/libfrb (speed ratio) | per round |"
+  echo "|---:|---:|---:|---|"
+  echo "| $(get "$raw" libfrb-spin set 10) | $(get "$raw" goset10 set 10) | $(rpair "$raw" "goset10 set 10" "libfrb-spin set 10") |$rr |"
+  echo
+  echo "Short pairs: $PAIRS pairs of one libfrb and one Go process run back to"
+  echo "back (order alternating), each the fastest of 7 runs of $PAIR_ITERS sets"
+  echo "with $PAIR_N fields present (bench/sweep -c, bench/gosweep -count): the two"
+  echo "figures of a pair are some 20 ms apart instead of seconds, and outside"
+  echo "load can only add time. Loads at the start and end: $pair_loads."
+  echo
+  echo "| libfrb set ns | Go set ns | Go/libfrb, median of pairs | quartiles of the pairs' ratios |"
+  echo "|---:|---:|---:|---|"
+  echo "| $(get "$tmp/pairs.txt" sweep set "$PAIR_N") | $(get "$tmp/pairs.txt" gosweep set "$PAIR_N") | $(rpair "$tmp/pairs.txt" "gosweep set $PAIR_N" "sweep set $PAIR_N") | $(quartiles "$tmp/pairs.txt" "gosweep set $PAIR_N" "sweep set $PAIR_N") |"
+  echo
+  echo "Issue 9 asks for at least 2x (aim 3x)."
+  echo
+  echo "### Header-count sweep: ns per call with N fields present"
+  echo
+  echo "Go/libfrb is Go's ns over libfrb's (above 1: libfrb is faster), the"
+  echo "median of per-round ratios. cookie is frb_cookie_add against"
+  echo "http.SetCookie; cookieadd is an add of a formatted Set-Cookie value on"
+  echo "both sides."
+  echo
+  echo "| op | | 4 | 16 | 64 | 256 | 1000 | 4000 | 256/4 | 1000/4 | 4000/4 |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for op in set add get del cookie cookieadd; do
+    for side in sweep gosweep; do
+      [ $side = sweep ] && label=libfrb || label=Go
+      line="| $op | $label ns |"
+      for n in 4 16 64 256 1000 4000; do
+        line="$line $(get "$raw" $side $op $n) |"
+      done
+      for n in 256 1000 4000; do
+        line="$line $(rpair "$raw" "$side $op $n" "$side $op 4") |"
+      done
+      echo "$line"
+    done
+    line="| $op | Go/libfrb |"
+    for n in 4 16 64 256 1000 4000; do
+      line="$line $(rpair "$raw" "gosweep $op $n" "sweep $op $n") |"
+    done
+    echo "$line | | |"
+  done
+  echo
+}
+
+# gopairs: many short libfrb/Go pairs of set, for issue 9's ratio on set.
+gopairs() {
+  PAIRS=${PAIRS:-31}
+  PAIR_N=${PAIR_N:-16}
+  PAIR_ITERS=${PAIR_ITERS:-20000}
+  : >"$tmp/pairs.txt"
+  pair_loads=$(load1)
+  k=0
+  while [ $k -lt "$PAIRS" ]; do
+    c="$BENCH_BIN/sweep -c set $PAIR_N $PAIR_ITERS 7"
+    g="$tmp/gosweep -count set,$PAIR_N,$PAIR_ITERS,7"
+    if [ $((k % 2)) -eq 0 ]; then
+      $c >>"$tmp/pairs.txt" && $g >>"$tmp/pairs.txt" || status=1
+    else
+      $g >>"$tmp/pairs.txt" && $c >>"$tmp/pairs.txt" || status=1
+    fi
+    k=$((k + 1))
+  done
+  pair_loads="$pair_loads, $(load1)"
+}
+
+# quartiles FILE KEY1 KEY2: first and third quartile of the per-pair ratios
+quartiles() {
+  awk -v k1="$2" -v k2="$3" '
+    { v = $NF; $NF = ""; k = $0; gsub(/^ +| +$/, "", k)
+      if (k == k1) x[++n1] = v; else if (k == k2) y[++n2] = v }
+    END { for (i = 1; i <= n1 && i <= n2; i++) if (y[i] > 0) print x[i] / y[i] }' "$1" |
+    sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.2f-%.2f", v[int((NR + 3) / 4)], v[int((3 * NR + 3) / 4)] }'
+}
+
+# goinstr: instructions per call under callgrind, which counts the same
+# however loaded the machine is.  Two runs of A and B calls; (I_B - I_A) /
+# (B - A) leaves out start-up and the fill of the N fields.  Go runs with
+# GOMAXPROCS=1 (callgrind serialises threads anyway; the collector's work
+# is in the count) and asyncpreemptoff=1 (callgrind aborts on Go's
+# preemption signal).
+goinstr() {
+  a=${INSTR_A:-32000}
+  b=${INSTR_B:-288000}
+  if ! command -v valgrind >/dev/null 2>&1; then
+    echo "## goinstr: not measured (valgrind not installed)"
+    echo
+    return
+  fi
+  if [ ! -x "$BENCH_BIN/sweep" ]; then
+    echo "run.sh: $BENCH_BIN/sweep missing (make bench-build)" >&2
+    status=1
+    return
+  fi
+  if ! command -v "$GO" >/dev/null 2>&1 || ! gobuild "$here/gosweep/main.go" "$tmp/gosweep"; then
+    echo "## goinstr: not measured (no go, or go build failed)"
+    echo
+    return
+  fi
+  started=$(date +%s)
+  echo "## goinstr: instructions per call (callgrind), libfrb beside Go http.Header + sync.Mutex"
+  echo
+  echo "(I(${b} calls) - I(${a} calls)) / $((b - a)), one run each. libfrb's counts"
+  echo "repeat exactly; Go's moved by up to 15% between two runs (at 4000 fields:"
+  echo "the collector's cycles fall differently), so compare Go's across runs."
+  echo "The blocks are those of the timed runs, whose untimed steps callgrind"
+  echo "counts too: add, cookie and cookieadd include 1/16 of the Del that"
+  echo "undoes each block of 16 lines; del includes the add of the line it"
+  echo "deletes (an add+del pair)."
+  echo
+  echo "| op | N | libfrb | Go | Go/libfrb |"
+  echo "|---|---:|---:|---:|---:|"
+  for op in ${INSTR_OPS:-set add get del cookie cookieadd}; do
+    for n in ${INSTR_N:-4 16 256 4000}; do
+      c=$(instr_c "$op" "$n" "$a" "$b")
+      g=$(instr_go "$op" "$n" "$a" "$b")
+      echo "| $op | $n | ${c:-failed} | ${g:-failed} | $(ratio "$g" "$c") |"
+    done
+  done
+  echo
+  echo "(goinstr took $(($(date +%s) - started)) s, load $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo
+}
+
+# callgrind_ir OUT CMD...: total instructions of one run of CMD.
+callgrind_ir() {
+  out=$1
+  shift
+  valgrind --tool=callgrind --callgrind-out-file="$out" "$@" >/dev/null 2>&1 ||
+    return 1
+  awk '/^(summary|totals):/ { print $2; exit }' "$out"
+}
+
+instr_c() {
+  ia=$(callgrind_ir "$tmp/cg.c" "$BENCH_BIN/sweep" -c "$1" "$2" "$3") &&
+    ib=$(callgrind_ir "$tmp/cg.c" "$BENCH_BIN/sweep" -c "$1" "$2" "$4") &&
+    echo $(((ib - ia) / ($4 - $3)))
+}
+
+instr_go() {
+  ia=$(GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 callgrind_ir "$tmp/cg.go" \
+    "$tmp/gosweep" -count "$1,$2,$3") &&
+    ib=$(GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 callgrind_ir "$tmp/cg.go" \
+      "$tmp/gosweep" -count "$1,$2,$4") &&
+    echo $(((ib - ia) / ($4 - $3)))
+}
+
 [ $# -eq 0 ] && set -- contention ops sweep allocs go
 echo "# libfrb benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
@@ -339,6 +558,8 @@ for section in "$@"; do
   sweep) sweep ;;
   allocs) allocs ;;
   go) gobench ;;
+  gosweep) gosweep ;;
+  goinstr) goinstr ;;
   *)
     echo "run.sh: unknown section $section" >&2
     status=2
