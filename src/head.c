@@ -176,14 +176,17 @@ apply_set(struct frb_head *h, const struct frb_field_arg *a,
   }
   f = &h->fields[p->first];
   /* A new value may name another cookie: out of the old name's key while
-   * its bytes are still there, into the new one's at the end. */
-  frb__unkey_cookie(h, (uint32_t)p->first);
+   * its bytes are still there, into the new one's at the end.  Only a
+   * Set-Cookie line has a cookie key: the others make no call for it. */
+  if (f->cookie_len)
+    frb__unkey_cookie(h, (uint32_t)p->first);
   if (p->later)
     remove_later(h, a, (uint32_t)p->first);
   if (p->new_len != f->len)
     resize_line(h, (uint32_t)p->first, p->new_len);
   put_value(header_region(h) + f->off, f->name_len, a->value, a->value_len);
-  frb__key_cookie(h, (uint32_t)p->first, NULL);
+  if (f->kind == FRB_KIND_SET_COOKIE)
+    frb__key_cookie(h, (uint32_t)p->first, NULL);
 }
 
 int frb__head_set(struct frb_head *h, const struct frb_field_arg *a,
