@@ -93,23 +93,27 @@ FRB_EXTERN int frb_header_add(frb_response *r, const char *name,
 
 #define SETF_SMALL 256
 
+/* frb__vformat reads a copy of ap of its own; vsnprintf is given one. */
 static int run_format(int fast, char *buf, size_t size, const char *fmt,
                       va_list ap) {
-  return fast ? frb__vformat(buf, size, fmt, ap)
-              : vsnprintf(buf, size, fmt, ap);
+  va_list aq;
+  int n;
+
+  if (fast)
+    return frb__vformat(buf, size, fmt, ap);
+  va_copy(aq, ap);
+  n = vsnprintf(buf, size, fmt, aq);
+  va_end(aq);
+  return n;
 }
 
 /* The value into 'small', or, longer, into *value = a new buffer; the length
- * or an error.  Each run reads a copy of ap, so that a decline of the fast
- * formatter leaves ap whole for vsnprintf. */
+ * or an error.  ap is only ever read through copies, so that a decline of
+ * the fast formatter leaves it whole for vsnprintf. */
 static int format_value(int fast, char *small, char **value, const char *fmt,
                         va_list ap) {
-  va_list aq;
-  int n, m;
+  int n = run_format(fast, small, SETF_SMALL, fmt, ap), m;
 
-  va_copy(aq, ap);
-  n = run_format(fast, small, SETF_SMALL, fmt, aq);
-  va_end(aq);
   if (n == FRB__FMT_NOT_MINE || (n >= 0 && n < SETF_SMALL))
     return n;
   if (n < 0)
@@ -118,9 +122,7 @@ static int format_value(int fast, char *small, char **value, const char *fmt,
     return FRB_ETOOBIG;
   if (!(*value = frb__malloc((size_t)n + 1)))
     return FRB_ENOMEM;
-  va_copy(aq, ap);
-  m = run_format(fast, *value, (size_t)n + 1, fmt, aq);
-  va_end(aq);
+  m = run_format(fast, *value, (size_t)n + 1, fmt, ap);
   /* Only an argument changed by another thread meanwhile gives another
    * length: what was written is then no value of this format. */
   return m == n ? n : FRB_EINVAL;

@@ -164,9 +164,14 @@ static uintmax_t arg_unsigned(enum len_mod len, va_list *ap) {
   }
 }
 
-/* Digits of v in base 10 or 16, written backwards ending at 'end'; the
- * last ten decimal ones in 32 bits, which divides by 10 in fewer steps. */
+/* Digits of v in base 10 or 16 (none for 0), written backwards ending at
+ * 'end'; the decimal ones two at a time, and in 32 bits once they fit. */
 static char *digits(char *end, uintmax_t v, char conv) {
+  static const char pairs[] =
+      "00010203040506070809101112131415161718192021222324"
+      "25262728293031323334353637383940414243444546474849"
+      "50515253545556575859606162636465666768697071727374"
+      "75767778798081828384858687888990919293949596979899";
   const char *hex = conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
   uint32_t w;
 
@@ -175,10 +180,12 @@ static char *digits(char *end, uintmax_t v, char conv) {
       *--end = hex[v & 15];
     return end;
   }
-  for (; v > UINT32_MAX; v /= 10)
-    *--end = (char)('0' + v % 10);
-  for (w = (uint32_t)v; w; w /= 10)
-    *--end = (char)('0' + w % 10);
+  for (; v > UINT32_MAX; v /= 100)
+    end -= 2, memcpy(end, pairs + 2 * (v % 100), 2);
+  for (w = (uint32_t)v; w >= 10; w /= 100)
+    end -= 2, memcpy(end, pairs + 2 * (w % 100), 2);
+  if (w)
+    *--end = (char)('0' + w);
   return end;
 }
 
@@ -192,6 +199,11 @@ static void put_int(struct out *o, const struct spec *s, uintmax_t v,
   size_t npre = 0, nd = (size_t)(end - d), zeros = 0, body, pad = 0;
   size_t prec = s->prec == NONE ? 1 : (size_t)s->prec;
 
+  /* The usual "%d" or "%u": the digits alone. */
+  if (!s->flags && s->width <= 0 && s->prec == NONE && !sign) {
+    put(o, nd ? d : "0", nd ? nd : 1);
+    return;
+  }
   if (sign)
     pre[npre++] = sign;
   else if ((s->flags & F_HASH) && v)
