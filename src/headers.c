@@ -93,9 +93,10 @@ FRB_EXTERN int frb_header_add(frb_response *r, const char *name,
 
 #define SETF_SMALL 256
 
-/* frb__vformat reads a copy of ap of its own; vsnprintf is given one. */
-static int run_format(int fast, char *buf, size_t size, const char *fmt,
-                      va_list ap) {
+/* frb__vformat reads a copy of ap of its own; vsnprintf is given one.  The
+ * format attribute tells clang that fmt is the caller's checked format. */
+static FRB_PRINTF(4, 0) int run_format(int fast, char *buf, size_t size,
+                                       const char *fmt, va_list ap) {
   va_list aq;
   int n;
 
@@ -110,8 +111,8 @@ static int run_format(int fast, char *buf, size_t size, const char *fmt,
 /* The value into 'small', or, longer, into *value = a new buffer; the length
  * or an error.  ap is only ever read through copies, so that a decline of
  * the fast formatter leaves it whole for vsnprintf. */
-static int format_value(int fast, char *small, char **value, const char *fmt,
-                        va_list ap) {
+static FRB_PRINTF(4, 0) int format_value(int fast, char *small, char **value,
+                                         const char *fmt, va_list ap) {
   int n = run_format(fast, small, SETF_SMALL, fmt, ap), m;
 
   if (n == FRB__FMT_NOT_MINE || (n >= 0 && n < SETF_SMALL))
