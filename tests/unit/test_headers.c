@@ -351,7 +351,8 @@ static void test_setf_value_is_vsnprintfs(void **state) {
   SETF_SAME("req-%u", 4294967295u);
   SETF_SAME("%d|%i|%+05d|%-4d|", INT_MIN, INT_MAX, -7, 3);
   SETF_SAME("%lld/%llu/%#llx", LLONG_MIN, ULLONG_MAX, ULLONG_MAX);
-  SETF_SAME("%zu %jd %td %hhu", SIZE_MAX, INTMAX_MIN, (ptrdiff_t)-5, 300u);
+  SETF_SAME("%zu %jd %td %hhu", SIZE_MAX, INTMAX_MIN, (ptrdiff_t)-5,
+            (unsigned char)200);
   SETF_SAME("%.*s;%-*s|%c%%", 3, "abcdef", 6, "ab", 'z');
   SETF_SAME("%s", null);
   SETF_SAME("<%.3s>", null);
