@@ -339,6 +339,7 @@ static void test_random_formats_match_vsnprintf(void **state) {
       accepted += !c->declines;
     }
   }
+  free(c);
   /* Most cases must be formatted, not declined, or this proves little. */
   assert_true(accepted > total / 2);
 }
