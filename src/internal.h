@@ -3,7 +3,9 @@
 #ifndef FRB_INTERNAL_H
 #define FRB_INTERNAL_H
 
+#include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -244,6 +246,13 @@ static inline char *frb__put_str(char *out, const char *s) {
   return out + n;
 }
 char *frb__put_date(char *out, long long t);
+
+/* printf.c: vsnprintf for the conversions header values use; the length, or
+ * FRB__FMT_NOT_MINE for a format outside them (seen before any argument is
+ * read) or an argument left to vsnprintf (a NULL %s, a '*' above the head
+ * limit).  ap itself is never read: the caller can pass it on. */
+#define FRB__FMT_NOT_MINE INT_MIN
+int frb__vformat(char *buf, size_t size, const char *fmt, va_list ap);
 
 /* response.c: frb_new and frb_reset with a flush hook for the sink. */
 frb_response *frb__new_sink(frb_write_fn write, frb__flush_fn flush, void *ctx);

@@ -1,6 +1,8 @@
 /* frb_header_set(3), _add(3), _setf(3), _del(3), _get(3) and
  * frb_set_limit(3): header names, values, single-valued fields, the head
  * limit. */
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,6 +305,61 @@ static void test_setf_refuses_c23_width_percent_n(void **state) {
   }
   assert_int_equal(sink_var, 0);
   expect_head(f, "");
+}
+
+/* %n after conversions that the library formats itself: still refused as a
+ * whole, and nothing is written through the pointer. */
+static void test_setf_refuses_percent_n_after_other_conversions(void **state) {
+  struct fixture *f = *state;
+  static const char *const fmts[] = {"%d%n", "%5u|%hhn", "x%x%%%ln", "%-3i%zn",
+                                     "%c%1$n"};
+  char fmt[16];
+  int sink_var = 0;
+
+  for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
+    snprintf(fmt, sizeof fmt, "%s", fmts[i]);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#pragma GCC diagnostic ignored "-Wformat-security"
+#pragma GCC diagnostic ignored "-Wformat"
+    assert_int_equal(frb_header_setf(f->r, "X-N", fmt, 65, &sink_var),
+                     FRB_EINVAL);
+#pragma GCC diagnostic pop
+  }
+  assert_int_equal(sink_var, 0);
+  expect_head(f, "");
+}
+
+/* The value is vsnprintf's, whether the library formats it itself (the
+ * common conversions) or leaves it to vsnprintf (a float, %p, %o, a NULL
+ * %s), below and above the 256 bytes formatted on the stack. */
+#define SETF_SAME(...)                                                         \
+  do {                                                                         \
+    snprintf(want, sizeof want, __VA_ARGS__);                                  \
+    assert_int_equal(frb_header_setf(f->r, "X-V", __VA_ARGS__), FRB_OK);       \
+    assert_int_equal(frb_header_get(f->r, "X-V", got, sizeof got),             \
+                     (int)strlen(want));                                       \
+    assert_string_equal(got, want);                                            \
+  } while (0)
+
+static void test_setf_value_is_vsnprintfs(void **state) {
+  struct fixture *f = *state;
+  const char *volatile null = NULL;
+  char want[2048], got[2048];
+  char *pad = repeat('p', 600);
+
+  SETF_SAME("req-%u", 4294967295u);
+  SETF_SAME("%d|%i|%+05d|%-4d|", INT_MIN, INT_MAX, -7, 3);
+  SETF_SAME("%lld/%llu/%#llx", LLONG_MIN, ULLONG_MAX, ULLONG_MAX);
+  SETF_SAME("%zu %jd %td %hhu", SIZE_MAX, INTMAX_MIN, (ptrdiff_t)-5,
+            (unsigned char)200);
+  SETF_SAME("%.*s;%-*s|%c%%", 3, "abcdef", 6, "ab", 'z');
+  SETF_SAME("%s", null);
+  SETF_SAME("<%.3s>", null);
+  SETF_SAME("%.2f %p %o %e", 1.5, (void *)0x10, 8u, 1e300);
+  SETF_SAME("%s|%300d|%#x", pad, -1, 255u);
+  SETF_SAME("%.1e|%s|%s", 2.5, pad, null);
+  free(pad);
 }
 
 /* frb_cookie_add(3): Domain is a host name (no port, no path, no scheme),
@@ -862,6 +919,8 @@ int main(void) {
       T(test_add_appends_in_insertion_order),
       T(test_set_cookie_never_joined),
       T(test_setf_refuses_c23_width_percent_n),
+      T(test_setf_refuses_percent_n_after_other_conversions),
+      T(test_setf_value_is_vsnprintfs),
       T(test_cookie_domain_host_and_path_slash),
       T(test_del_removes_every_occurrence),
       T(test_del_missing_is_enotfound),

@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 out=${1:?usage: build.sh OUTDIR [harness...]}
 shift
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_ops fuzz_validate fuzz_helpers fuzz_date)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_ops fuzz_validate fuzz_helpers fuzz_date fuzz_printf)
 cc=${FUZZ_CC:-clang}
 mkdir -p "$out"
 
