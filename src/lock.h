@@ -54,15 +54,16 @@ static inline void frb__lock_destroy(frb__lock_t *l) {
  * between looks at the lock, so that it does not pull the cache line away
  * from a holder that is about to take the lock again (with 2 threads on 2
  * cores, waiting on a plain load handed the line over on every operation
- * and ran at 0.4x of pthread_mutex).  After FRB_SPIN_LIMIT pauses (about
- * 10-20 us here) the wait is long: the holder was preempted or many threads
- * queue, and spinning on would burn the CPU the holder needs.  Then it
- * parks on the futex until an unlock wakes it; sched_yield, used before,
- * kept every waiter runnable, and with more threads than cores under
- * outside load it fell to 0.83x of pthread_mutex at 8 threads, where the
- * parking lock held 1.02x (BENCHMARKS.md, "Issue 9: the lock").
- * pthread_spin_lock never gives the CPU away, and collapses 50-fold at 64
- * threads. */
+ * and ran at 0.4x of pthread_mutex).  After FRB_SPIN_LIMIT pauses (a pause
+ * takes 40-50 ns on an AMD EPYC, so 10-25 us) the wait is long: the holder was
+ * preempted or many threads queue, and spinning on would burn the CPU the
+ * holder needs.  Then it parks on the futex until an unlock wakes it.
+ * sched_yield, used before, kept every waiter runnable: under outside load (77
+ * interleaved rounds) it fell to 0.80x of pthread_mutex at 16 threads and kept
+ * 0.79 of its 2-thread throughput at 64, where parking gives 0.96x and 1.02
+ * (BENCHMARKS.md, "Issue 9: the lock").  The price is the exchange in unlock: 5
+ * ns per uncontended lock and unlock instead of 2.5.  pthread_spin_lock never
+ * gives the CPU away, and collapses 50-fold at 64 threads. */
 #ifndef FRB_BACKOFF_MAX
 #define FRB_BACKOFF_MAX 256
 #endif
