@@ -176,9 +176,12 @@ int main(int argc, char **argv) {
 
   if (!(sh.one = frb_new(null_sink, NULL)) || fill(sh.one))
     return 1;
-  /* Distinct names: up to 4 lines a thread on top of the 10. */
+  /* Distinct names: up to 4 lines a thread on top of the 10, more than the
+   * default field limit (100) from 23 threads on. */
   if (sh.distinct &&
-      frb_set_limit(sh.one, FRB_LIMIT_HEAD_BYTES, 64u * 1024) != FRB_OK)
+      (frb_set_limit(sh.one, FRB_LIMIT_HEAD_BYTES, 256u * 1024) != FRB_OK ||
+       frb_set_limit(sh.one, FRB_LIMIT_FIELDS,
+                     (size_t)NPRESENT + 8 + 4 * (size_t)threads) != FRB_OK))
     return 1;
   for (int i = 0; i < threads; i++) {
     workers[i].sh = &sh;
