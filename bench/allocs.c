@@ -122,8 +122,11 @@ int main(int argc, char **argv) {
     return 2;
   for (int k = 0; k < extra; k++)
     snprintf(extra_names[k], sizeof extra_names[k], "X-H-%04d", k);
+  /* 1,000 extra headers are far above the default of FRB_DEFAULT_FIELDS
+   * lines (issue 8); frb_reset keeps both limits. */
   if (!(r = frb_new(null_sink, NULL)) ||
-      frb_set_limit(r, FRB_LIMIT_HEAD_BYTES, 16u * 1024 * 1024) != FRB_OK)
+      frb_set_limit(r, FRB_LIMIT_HEAD_BYTES, 16u * 1024 * 1024) != FRB_OK ||
+      frb_set_limit(r, FRB_LIMIT_FIELDS, (size_t)extra + 64) != FRB_OK)
     return 1;
   at_new = allocs();
   request(r, 0);

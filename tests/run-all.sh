@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every libfrb test: the unit suite as built plainly, under
 # ThreadSanitizer and under AddressSanitizer+UBSan, then the end-to-end,
-# hardening and benchmark-build stages.  Installs what is missing first.
+# hardening and benchmark stages (built, then each run once).  Installs what is missing first.
 #
 #   bash tests/run-all.sh            everything
 #   FRB_STAGES="unit tsan" bash tests/run-all.sh   only some stages
@@ -105,9 +105,9 @@ for stage in $stages; do
     ;;
   bench)
     [ -d build/plain ] || configure_build build/plain
-    say "benchmarks build"
+    say "benchmarks: build, and run each once, briefly (no timing)"
     make -C build/plain -s bench-build
-    summary+=("bench: built")
+    run_counted bench tests/bench-smoke.sh "$top/build/plain/bench"
     ;;
   *)
     echo "unknown stage: $stage" >&2
