@@ -28,37 +28,9 @@ done
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/frb-e2e-instr.XXXXXX") || exit 1
 chmod 755 "$dir" # nginx's worker user reaches the sockets through it
-pids=()
-
-stop_pid() { # stop_pid PID: TERM, wait up to 20 s (callgrind writes), then KILL
-  local pid=$1 i
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for i in $(seq 200); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-}
-
-cleanup() {
-  local i
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-    stop_pid "${pids[i]}"
-  done
-  pids=()
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 20000))
-    ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo $p; return; }
-  done
-}
+# callgrind writes its file on exit: give it time.
+STOP_TENTHS=200
+. "$(dirname "$0")/procs.sh"
 
 wait_for() { # wait_for TEST ARG: up to 30 s (a responder under valgrind starts slowly)
   local i

@@ -41,37 +41,7 @@ done
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/frb-bench-e2e.XXXXXX") || exit 1
 chmod 755 "$dir" # the servers' worker users reach the sockets through it
-pids=()
-
-stop_pid() { # stop_pid PID: TERM, wait up to 5 s, then KILL
-  local pid=$1 i
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for i in $(seq 50); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-}
-
-cleanup() {
-  local i
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-    stop_pid "${pids[i]}"
-  done
-  pids=()
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-free_port() { # a loopback TCP port nobody listens on
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 20000))
-    ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo $p; return; }
-  done
-}
+. "$(dirname "$0")/procs.sh"
 
 wait_socket() { # wait_socket PATH: up to 5 s for a unix socket to appear
   local i
