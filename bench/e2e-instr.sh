@@ -47,24 +47,15 @@ answers() { curl -s -o /dev/null "http://127.0.0.1:$1/"; }
 pa2=$(free_port) pb=$(free_port) pc=$(free_port)
 ng=$dir/nginx
 mkdir -p "$ng/logs"
-cat >"$ng/nginx.conf" <<EOF
-daemon off;
-worker_processes 1;
-pid $ng/nginx.pid;
-error_log $ng/logs/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $ng/body;
-  proxy_temp_path $ng/proxy;
-  fastcgi_temp_path $ng/fastcgi;
-  uwsgi_temp_path $ng/uwsgi;
-  scgi_temp_path $ng/scgi;
+{
+  nginx_prelude "$ng" 1 64
+  cat <<EOF
   server { listen 127.0.0.1:$pa2; location / { include /etc/nginx/fastcgi_params; fastcgi_pass unix:$dir/a2.sock; } }
   server { listen 127.0.0.1:$pb;  location / { include /etc/nginx/fastcgi_params; fastcgi_pass unix:$dir/b.sock; } }
   server { listen 127.0.0.1:$pc;  location / { return 200 "up"; } }
 }
 EOF
+} >"$ng/nginx.conf"
 nginx -p "$ng" -c "$ng/nginx.conf" 2>"$ng/logs/stderr" &
 pids+=("$!")
 wait_for answers "$pc" || exit 1

@@ -161,25 +161,16 @@ bench_nginx() {
   # nginx's "return" takes the body literally; keep it on one line.
   local cbody
   cbody=$(printf '%s' "$body" | sed 's/\\/\\\\/g; s/"/\\"/g' | awk '{ printf "%s\\n", $0 }')
-  cat >"$ng/nginx.conf" <<EOF
-daemon off;
-worker_processes auto;
-pid $ng/nginx.pid;
-error_log $ng/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $ng/body;
-  proxy_temp_path $ng/proxy;
-  fastcgi_temp_path $ng/fastcgi;
-  uwsgi_temp_path $ng/uwsgi;
-  scgi_temp_path $ng/scgi;
+  {
+    nginx_prelude "$ng" auto 1024
+    cat <<EOF
   server { listen 127.0.0.1:$pa;  location / { include /etc/nginx/fastcgi_params; fastcgi_pass unix:$dir/a.sock; } }
   server { listen 127.0.0.1:$pa2; location / { include /etc/nginx/fastcgi_params; fastcgi_pass unix:$dir/a2.sock; } }
   server { listen 127.0.0.1:$pb;  location / { include /etc/nginx/fastcgi_params; fastcgi_pass unix:$dir/b.sock; } }
   server { listen 127.0.0.1:$pc;  location / { default_type "text/plain; charset=utf-8"; return 200 "$cbody"; } }
 }
 EOF
+  } >"$ng/nginx.conf"
   nginx -p "$ng" -c "$ng/nginx.conf" 2>"$ng/logs/stderr" &
   local npid=$!
   pids+=("$npid")

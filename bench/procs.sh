@@ -33,3 +33,23 @@ free_port() { # a loopback TCP port nobody listens on
     ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo $p; return; }
   done
 }
+
+# nginx_prelude DIR WORKERS CONNECTIONS: a generated nginx.conf up to and
+# including "http {", with the pid, logs and temp paths inside DIR; the
+# caller adds its servers and the closing brace.
+nginx_prelude() {
+  cat <<EOF
+daemon off;
+worker_processes $2;
+pid $1/nginx.pid;
+error_log $1/logs/error.log warn;
+events { worker_connections $3; }
+http {
+  access_log off;
+  client_body_temp_path $1/body;
+  proxy_temp_path $1/proxy;
+  fastcgi_temp_path $1/fastcgi;
+  uwsgi_temp_path $1/uwsgi;
+  scgi_temp_path $1/scgi;
+EOF
+}
