@@ -57,22 +57,10 @@ CONF
 }
 
 runner_nginx_conf() {
-  local port=$1 user=
-  [ "$(id -u)" -eq 0 ] && user="user nobody nogroup;"
-  cat >"$rd/nginx.conf" <<CONF
-daemon off;
-$user
-worker_processes 2;
-pid $rd/nginx.pid;
-error_log $rd/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $rd/nginx-tmp/body;
-  proxy_temp_path $rd/nginx-tmp/proxy;
-  fastcgi_temp_path $rd/nginx-tmp/fastcgi;
-  uwsgi_temp_path $rd/nginx-tmp/uwsgi;
-  scgi_temp_path $rd/nginx-tmp/scgi;
+  local port=$1
+  {
+    e2e_nginx_prelude "$rd" 2 1024
+    cat <<CONF
   fastcgi_param REQUEST_METHOD \$request_method;
   fastcgi_param REQUEST_URI \$request_uri;
   fastcgi_param QUERY_STRING \$query_string;
@@ -91,6 +79,7 @@ http {
   }
 }
 CONF
+  } >"$rd/nginx.conf"
 }
 
 runner_start_servers() {
